@@ -1,0 +1,173 @@
+"""Read a workbook file into plain grids (python-calamine), refusing bad input with a clear message.
+
+Formula cells without a cached value read as '' in calamine, which would look empty; a light scan
+of the sheet XML marks them as `Uncached` so the engine reports 未能读取 instead of using 0.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import zipfile
+from pathlib import Path
+
+from checks.grid import SheetGrid, Uncached, WorkbookGrid, parse_a1
+
+SUPPORTED = {".xlsx", ".xlsm", ".xls", ".xlsb"}
+MAX_UNZIPPED = 400 * 1024 * 1024  # refuse archives that expand beyond this (decompression bombs)
+MAX_RATIO = 200  # and members compressed more than this, above 10 MB
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+
+
+class InputError(Exception):
+    """A file that cannot be checked; `message` is Chinese and shown to the user as is."""
+
+    def __init__(self, message: str, exit_code: int = 2):
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code
+
+
+def sniff(path: Path) -> str:
+    """'zip' | 'ole' | 'encrypted' — or raise InputError for what is not a workbook."""
+    if not path.exists():
+        raise InputError(f"找不到文件：{path}")
+    if path.is_dir():
+        raise InputError(f"这是一个文件夹，不是工作簿：{path}（批量检查请用 juesuan batch）")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+            if head[:8] == _OLE_MAGIC:
+                fh.seek(0)
+                data = fh.read(4 * 1024 * 1024)
+                return "encrypted" if _ENCRYPTED_MARK in data else "ole"
+    except OSError as e:
+        raise InputError(f"无法读取文件：{path}（{e.strerror or e}）") from e
+    if head[:4] == b"PK\x03\x04":
+        return "zip"
+    if not head:
+        raise InputError(f"文件是空的（0 字节）：{path}")
+    raise InputError(f"不是 Excel 工作簿（.xlsx/.xlsm/.xls）：{path.name}")
+
+
+def _guard_zip(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            total = sum(i.file_size for i in infos)
+            if total > MAX_UNZIPPED:
+                raise InputError(
+                    f"文件解压后过大（{total / 1024 / 1024:,.0f} MB），疑似压缩炸弹，已拒绝：{path.name}"
+                )
+            for i in infos:
+                if i.file_size > 10 * 1024 * 1024 and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+                    raise InputError(f"文件中 {i.filename} 压缩比异常（疑似压缩炸弹），已拒绝：{path.name}")
+            names = {i.filename for i in infos}
+            if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
+                raise InputError(f"压缩包中没有工作簿内容，不是 Excel 文件：{path.name}")
+    except zipfile.BadZipFile as e:
+        raise InputError(f"文件已损坏或不完整（zip 结构错误），无法读取：{path.name}") from e
+
+
+def read_workbook(path: str | Path) -> WorkbookGrid:
+    path = Path(path)
+    kind = sniff(path)
+    if kind == "encrypted":
+        raise InputError(f"工作簿有密码保护（已加密），请先在 Excel 中取消密码后再检查：{path.name}")
+    if kind == "zip":
+        _guard_zip(path)
+    import python_calamine as pc
+
+    try:
+        book = pc.CalamineWorkbook.from_path(str(path))
+        metas = {m.name: m for m in book.sheets_metadata}
+        sheets = []
+        for name in book.sheet_names:
+            sh = book.get_sheet_by_name(name)
+            rows = sh.to_python(skip_empty_area=False)
+            grid = [[None if v == "" else v for v in row] for row in rows]
+            merged = [(a[0], a[1], b[0], b[1]) for a, b in (sh.merged_cell_ranges or [])]
+            meta = metas.get(name)
+            hidden = meta is not None and "Visible" not in str(meta.visible)
+            sheets.append(SheetGrid(name=name, rows=grid, merged=merged, hidden=hidden))
+    except InputError:
+        raise
+    except Exception as e:  # calamine raises several types for broken content
+        msg = str(e).lower()
+        if "password" in msg or "encrypt" in msg:
+            raise InputError(f"工作簿有密码保护，请先取消密码后再检查：{path.name}") from e
+        raise InputError(f"无法读取工作簿（文件可能已损坏）：{path.name}（{type(e).__name__}）") from e
+    wb = WorkbookGrid(sheets=sheets, path=str(path))
+    if kind == "zip":
+        _mark_uncached_formulas(path, wb)
+    return wb
+
+
+_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_REF = re.compile(rb'\br="([A-Z]+\d+)"')
+_FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.S)
+_VALUE = re.compile(rb"<v>(.*?)</v>|<is>", re.S)
+
+
+def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> member path, from workbook.xml and its relationships."""
+    wbx = zf.read("xl/workbook.xml")
+    rels = zf.read("xl/_rels/workbook.xml.rels")
+    targets = {
+        m.group(1).decode(): m.group(2).decode()
+        for m in re.finditer(rb'<Relationship\b[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels)
+    }
+    targets.update(
+        {
+            m.group(2).decode(): m.group(1).decode()
+            for m in re.finditer(rb'<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)
+        }
+    )
+    out = {}
+    for m in re.finditer(rb"<sheet\b([^>]*)/?>", wbx):
+        attrs = m.group(1)
+        name = re.search(rb'name="([^"]*)"', attrs)
+        rid = re.search(rb'r:id="([^"]*)"', attrs) or re.search(rb'\bid="([^"]*)"', attrs)
+        if not name or not rid:
+            continue
+        target = targets.get(rid.group(1).decode(), "")
+        target = target.lstrip("/")
+        if not target.startswith("xl/"):
+            target = "xl/" + target
+        out[html.unescape(name.group(1).decode())] = target
+    return out
+
+
+def _mark_uncached_formulas(path: Path, wb: WorkbookGrid) -> None:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            paths = _sheet_paths(zf)
+            for sheet in wb.sheets:
+                member = paths.get(sheet.name)
+                if not member or member not in zf.namelist():
+                    continue
+                xml = zf.read(member)
+                if b"<f" not in xml:
+                    continue
+                for m in _CELL.finditer(xml):
+                    inner = m.group(2) or b""
+                    fm = _FORMULA.search(inner)
+                    if not fm:
+                        continue
+                    v = _VALUE.search(inner)
+                    if v and (v.group(0) == b"<is>" or v.group(1)):
+                        continue
+                    ref = _REF.search(m.group(1))
+                    if not ref:
+                        continue
+                    r, c = parse_a1(ref.group(1).decode())
+                    while len(sheet.rows) <= r:
+                        sheet.rows.append([])
+                    row = sheet.rows[r]
+                    while len(row) <= c:
+                        row.append(None)
+                    if row[c] is None:
+                        row[c] = Uncached("=" + html.unescape((fm.group(1) or b"").decode("utf-8", "replace")))
+    except (KeyError, zipfile.BadZipFile, ValueError):
+        return  # the values are still usable; only the uncached marking is skipped

@@ -1,0 +1,260 @@
+"""Find the 决算 tables in any sheet, by their titles and labels, never by position.
+
+A table starts at a title cell (e.g. 收入支出决算总表, with any department/year prefix) and
+runs until the next title on the same sheet or the sheet's end. Around the title we read the
+公开NN表 marker, the 部门：… line, the unit and a year if the title carries one; then the
+header rows down to the 栏次 row (or the first data row), whose texts name the columns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from checks.findings import CellRef
+from checks.grid import SheetGrid, WorkbookGrid, a1
+from checks.layouts import TABLE_TITLES, norm_label, norm_text
+
+_TITLE_ORDER = ["04", "05", "06", "07", "08", "09", "01", "02", "03"]
+_TITLE_RES = {k: [re.compile(p) for p in TABLE_TITLES[k][1]] for k in TABLE_TITLES}
+_MARKER = re.compile(r"(公开|附)?\s*(\d{1,2})\s*表$|^表\s*(\d{1,2})$|^公开\s*(\d{1,2})\s*表")
+_DEPT = re.compile(r"^(编制|填报|预算)?(部门|单位)(名称)?[:：]\s*(?P<name>.+)$")
+_UNIT = re.compile(r"(金额)?单位[:：]\s*(?P<unit>万元|千元|元)\s*$")
+_YEAR = re.compile(r"(20\d\d)\s*年")
+_NOTE = re.compile(r"^(注|说明|备注)\s*\d*\s*[:：]")
+_CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
+_SENTENCE = re.compile(r"[，。；！？]")
+
+
+@dataclass
+class Region:
+    """Where one table sits on a sheet, and what its header says."""
+
+    key: str
+    title: str
+    sheet: SheetGrid
+    title_row: int
+    title_col: int
+    end_row: int  # exclusive
+    first_col: int = 0
+    last_col: int = 0
+    marker: str | None = None
+    department: str | None = None
+    department_cell: CellRef | None = None
+    unit: str | None = None
+    year: int | None = None
+    year_cell: CellRef | None = None
+    header_rows: list[int] = field(default_factory=list)
+    data_start: int = 0
+    data_end: int = 0  # exclusive: before the first 注/说明 line
+    notes: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    paths: dict[int, list[str]] = field(default_factory=dict)  # col -> header texts top-down
+
+
+def table_key_of_title(text: object) -> str | None:
+    """'永州市…2018年度收入支出决算总表' -> '01'; None for paragraphs and other cells."""
+    s = norm_text(text)
+    if not s or len(s) > 60 or _SENTENCE.search(s) or not s.endswith("表"):
+        return None
+    s = re.sub(r"[（(](续|续表|公开\d+表)[）)]$", "", s)
+    for key in _TITLE_ORDER:
+        if any(p.search(s) for p in _TITLE_RES[key]):
+            return key
+    return None
+
+
+def find_titles(sheet: SheetGrid) -> list[tuple[int, int, str, str]]:
+    """(row, col, key, printed title) of every title cell on the sheet, top to bottom."""
+    out = []
+    for r, row in enumerate(sheet.rows):
+        for c, v in enumerate(row):
+            if isinstance(v, str):
+                key = table_key_of_title(v)
+                if key:
+                    out.append((r, c, key, v.strip()))
+                    break  # one title per row
+    return out
+
+
+def find_regions(wb: WorkbookGrid) -> list[Region]:
+    regions = []
+    for sheet in wb.sheets:
+        titles = find_titles(sheet)
+        for i, (r, c, key, title) in enumerate(titles):
+            end = titles[i + 1][0] if i + 1 < len(titles) else sheet.n_rows
+            reg = Region(key=key, title=title, sheet=sheet, title_row=r, title_col=c, end_row=end)
+            _read_header(reg)
+            regions.append(reg)
+    return regions
+
+
+def _cell_text(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def _is_int_like(v: object) -> bool:
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, int):
+        return True
+    if isinstance(v, float):
+        return v.is_integer()
+    return isinstance(v, str) and v.strip().isdigit()
+
+
+def _is_lanci_row(row: list[object], first: int, last: int) -> bool:
+    """The 栏次 row: starts with 栏次, or is a run of column numbers 1, 2, 3…"""
+    cells = [row[c] for c in range(first, min(last + 1, len(row))) if _cell_text(row[c])]
+    if not cells:
+        return False
+    if any(norm_label(x) == "栏次" for x in cells):
+        return True
+    if len(cells) >= 3 and all(_is_int_like(x) for x in cells):
+        nums = [int(float(x)) for x in cells]
+        return nums == list(range(1, len(nums) + 1))
+    return False
+
+
+def _read_header(reg: Region) -> None:
+    sheet = reg.sheet
+    rows = sheet.rows
+    # width of the table: the widest non-empty extent of the region's rows
+    last_col = reg.title_col
+    first_col = reg.title_col
+    for r in range(reg.title_row, min(reg.end_row, reg.title_row + 60)):
+        row = rows[r]
+        nz = [c for c, v in enumerate(row) if _cell_text(v)]
+        if nz:
+            last_col = max(last_col, nz[-1])
+            first_col = min(first_col, nz[0])
+    for r0, c0, _r1, c1 in sheet.merged:  # a merged title spans the table width
+        if r0 == reg.title_row and c0 <= reg.title_col <= c1:
+            first_col, last_col = min(first_col, c0), max(last_col, c1)
+    reg.first_col, reg.last_col = first_col, last_col
+
+    # year in the title, marker/department/unit in the rows just below it
+    m = _YEAR.search(reg.title)
+    if m:
+        reg.year = int(m.group(1))
+        reg.year_cell = CellRef(sheet.name, a1(reg.title_row, reg.title_col))
+    r = reg.title_row
+    header_start = r + 1
+    for r in range(reg.title_row, min(reg.end_row, reg.title_row + 5)):
+        row = rows[r]
+        meta = False
+        for c, v in enumerate(row):
+            s = norm_text(v)
+            if not s:
+                continue
+            if r == reg.title_row and c == reg.title_col:
+                continue
+            mm = _MARKER.search(s)
+            if mm and len(s) <= 12 and not reg.marker:
+                reg.marker = s
+                meta = True
+                continue
+            mu = _UNIT.search(s)
+            if mu:
+                reg.unit = mu.group("unit")
+                meta = True
+                continue
+            md = _DEPT.match(s)
+            if md and not reg.department:
+                reg.department = md.group("name")
+                reg.department_cell = CellRef(sheet.name, a1(r, c))
+                meta = True
+                continue
+            my = re.fullmatch(r"(20\d\d)年度?", s)
+            if my and reg.year is None:
+                reg.year = int(my.group(1))
+                reg.year_cell = CellRef(sheet.name, a1(r, c))
+                meta = True
+        if meta or r == reg.title_row:
+            header_start = r + 1
+
+    # header rows down to the 栏次 row, or else to the first row that looks like data
+    data_start = None
+    for r in range(header_start, min(reg.end_row, header_start + 12)):
+        if _is_lanci_row(rows[r], first_col, last_col):
+            reg.header_rows = list(range(header_start, r))
+            data_start = r + 1
+            break
+    if data_start is None:
+        for r in range(header_start, reg.end_row):
+            if _looks_like_data(rows[r], first_col, last_col, reg.key):
+                reg.header_rows = list(range(header_start, r))
+                data_start = r
+                break
+    if data_start is None:
+        reg.header_rows = []
+        data_start = header_start
+    reg.data_start = data_start
+
+    # notes end the data
+    reg.data_end = reg.end_row
+    for r in range(data_start, reg.end_row):
+        first = next((v for v in rows[r] if _cell_text(v)), None)
+        if isinstance(first, str) and _NOTE.match(norm_text(first)):
+            reg.data_end = min(reg.data_end, r)
+            reg.notes.append(first.strip())
+        reg.texts.extend(v.strip() for v in rows[r] if isinstance(v, str) and len(v.strip()) > 4)
+    reg.paths = header_paths(sheet, reg.header_rows, first_col, last_col)
+
+
+def _looks_like_data(row: list[object], first: int, last: int, key: str) -> bool:
+    """A 科目编码 or 合计 in the label columns, or a known first line of 01/04."""
+    for c in range(first, min(first + 2, last + 1, len(row))):
+        s = norm_label(row[c])
+        if not s:
+            continue
+        if _CODE.match(s.replace(" ", "")) or s in ("合计", "总计"):
+            return True
+        if key in ("01", "04") and s in ("财政拨款收入", "一般公共预算财政拨款", "一般公共预算财政拨款收入"):
+            return True
+    return False
+
+
+def header_paths(sheet: SheetGrid, header_rows: list[int], first: int, last: int) -> dict[int, list[str]]:
+    """Column -> header texts from top to bottom, with merged cells spread over their span.
+
+    Without merge information (e.g. a grid from a live workbook), a group header is carried
+    to the right over empty cells while a lower header row still has text there.
+    """
+    if not header_rows:
+        return {}
+    top, bottom = header_rows[0], header_rows[-1]
+    grid = {r: {c: _cell_text(sheet.value(r, c)) for c in range(first, last + 1)} for r in header_rows}
+    filled = {r: dict(cols) for r, cols in grid.items()}
+    for r0, c0, r1, c1 in sheet.merged:
+        # a span carries its text across its columns on its top row; rows below stay empty
+        if r1 < top or r0 > bottom or r0 < top:
+            continue
+        v = _cell_text(sheet.value(r0, c0))
+        for c in range(max(c0, first), min(c1, last) + 1):
+            filled[r0][c] = v
+    if not sheet.merged:
+        for i, r in enumerate(header_rows):
+            lower = header_rows[i + 1 :]
+            carry = ""
+            for c in range(first, last + 1):
+                v = grid[r][c]
+                if v:
+                    carry = v
+                elif carry and any(grid[lr][c] for lr in lower):
+                    filled[r][c] = carry
+                else:
+                    carry = ""
+    paths: dict[int, list[str]] = {}
+    for c in range(first, last + 1):
+        parts = []
+        for r in header_rows:
+            s = norm_text(filled[r][c])
+            if s and (not parts or parts[-1] != s):
+                parts.append(s)
+        paths[c] = parts
+    return paths

@@ -1,0 +1,282 @@
+"""Turn a located region into a Table: rows keyed by 科目编码 or canonical label, columns by header.
+
+Four layouts cover the standard tables: grid tables with code rows (02, 03, 05, 08, 09),
+two side-by-side blocks with labels (01, 04), the economic-classification blocks of 06,
+and the one-row 三公 table (07).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from checks.grid import SheetGrid
+from checks.layouts import (
+    COLUMNS,
+    COLUMNS_04,
+    FUNDS_04,
+    ROW_LABELS,
+    SANGONG_ITEMS,
+    class_code_for_name,
+    norm_label,
+)
+from checks.locate import Region, _cell_text, _is_int_like
+from checks.model import Cell, Row, Table
+from checks.values import parse_amount
+
+_CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
+_ECON = re.compile(r"^3\d{2}(\d{2})?$")
+UNIT_SCALE = {"万元": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1")}
+
+
+def parse_region(reg: Region, workbook_unit: str | None) -> Table:
+    t = Table(
+        key=reg.key,
+        title=reg.title,
+        sheet=reg.sheet.name,
+        title_row=reg.title_row,
+        first_col=reg.first_col,
+        last_col=reg.last_col,
+        last_row=reg.end_row - 1,
+        marker=reg.marker,
+        department=reg.department,
+        department_cell=reg.department_cell,
+        unit=reg.unit,
+        year=reg.year,
+        year_cell=reg.year_cell,
+        notes=list(reg.notes),
+        texts=list(reg.texts),
+    )
+    scale = Decimal(1)
+    if reg.unit and workbook_unit and reg.unit != workbook_unit:
+        scale = UNIT_SCALE[reg.unit] / UNIT_SCALE[workbook_unit]
+    if reg.key in ("02", "03", "05", "08", "09"):
+        _parse_grid(reg, t, scale)
+    elif reg.key in ("01", "04"):
+        _parse_two_blocks(reg, t, scale)
+    elif reg.key == "06":
+        _parse_econ(reg, t, scale)
+    elif reg.key == "07":
+        _parse_sangong(reg, t, scale)
+    return t
+
+
+def _mk_cell(sheet: SheetGrid, r: int, c: int, scale: Decimal) -> Cell:
+    return Cell(sheet.name, r, c, parse_amount(sheet.value(r, c)), scale)
+
+
+def _match(patterns: list[tuple[str, str]], text: str) -> str | None:
+    for pat, key in patterns:
+        if re.search(pat, text):
+            return key
+    return None
+
+
+# --- grid tables: 02 03 05 08 09 -------------------------------------------------------------
+
+
+def _parse_grid(reg: Region, t: Table, scale: Decimal) -> None:
+    sheet = reg.sheet
+    cols: dict[str, int] = {}
+    for c in range(reg.first_col, reg.last_col + 1):
+        path = reg.paths.get(c, [])
+        if not path:
+            continue
+        joined = "/".join(path)
+        key = _match(COLUMNS[reg.key], joined) or _match(COLUMNS[reg.key], path[-1])
+        if key and key not in cols:
+            cols[key] = c
+    label_cols = range(reg.first_col, min(cols.values(), default=reg.last_col + 1))
+    rows: dict[str, Row] = {}
+    for r in range(reg.data_start, reg.data_end):
+        code, label = _row_code(sheet, r, label_cols)
+        if code is None:
+            continue
+        if code in rows:  # a continued table repeating a row: keep the first
+            continue
+        row = Row(key=code, label=label, row=r, code=code if code != "合计" else None)
+        for key, c in cols.items():
+            row.cells[key] = _mk_cell(sheet, r, c, scale)
+        rows[code] = row
+    t.blocks["main"] = rows
+    t.columns["main"] = list(cols)
+
+
+def _row_code(sheet: SheetGrid, r: int, label_cols: range) -> tuple[str | None, str]:
+    """科目编码 of a data row ('2010301', also split 类/款/项 columns), or '合计'."""
+    texts = [(c, _cell_text(sheet.value(r, c))) for c in label_cols]
+    texts = [(c, s) for c, s in texts if s]
+    if not texts:
+        return None, ""
+    first = norm_label(texts[0][1]).replace(" ", "")
+    if first in ("合计", "总计"):
+        return "合计", texts[0][1]
+    parts = []
+    label = ""
+    for _c, s in texts:
+        ss = s.replace(" ", "")
+        if ss.isdigit() and (not parts or len(ss) == 2):
+            parts.append(ss)
+        else:
+            label = s.strip()
+            break
+    code = "".join(parts)
+    if code and _CODE.match(code):
+        return code, label
+    if not parts and len(texts) == 1 and norm_label(texts[0][1]) in ("合计", "总计"):
+        return "合计", texts[0][1]
+    return None, label
+
+
+# --- two blocks: 01 04 ------------------------------------------------------------------------
+
+
+def _find_label_col(reg: Region, wanted: str) -> int | None:
+    for r in range(reg.data_start, reg.data_end):
+        for c in range(reg.first_col, reg.last_col + 1):
+            if norm_label(reg.sheet.value(r, c)) == wanted:
+                return c
+    return None
+
+
+def _is_lineno_col(reg: Region, c: int) -> bool:
+    path = "/".join(reg.paths.get(c, []))
+    if "行次" in path:
+        return True
+    vals = [reg.sheet.value(r, c) for r in range(reg.data_start, reg.data_end)]
+    vals = [v for v in vals if v is not None and _cell_text(v)]
+    if len(vals) >= 3 and all(_is_int_like(v) for v in vals):
+        nums = [int(float(v)) for v in vals]
+        return all(b == a + 1 for a, b in zip(nums, nums[1:], strict=False))
+    return False
+
+
+def _parse_two_blocks(reg: Region, t: Table, scale: Decimal) -> None:
+    inc_col = _find_label_col(reg, "本年收入合计")
+    exp_col = _find_label_col(reg, "本年支出合计")
+    if inc_col is None or exp_col is None or exp_col <= inc_col:
+        t.blocks["收入"], t.blocks["支出"] = {}, {}
+        return
+    inc_amount = [c for c in range(inc_col + 1, exp_col) if not _is_lineno_col(reg, c)]
+    exp_amount = [c for c in range(exp_col + 1, reg.last_col + 1) if not _is_lineno_col(reg, c)]
+    inc_cols = {"金额": inc_amount[0]} if inc_amount else {}
+    if reg.key == "01":
+        exp_cols = {"金额": exp_amount[0]} if exp_amount else {}
+    else:
+        exp_cols = {}
+        for c in exp_amount:
+            path = reg.paths.get(c, [])
+            key = _match(COLUMNS_04, path[-1]) if path else None
+            if key is None and not exp_cols:
+                key = "合计"
+            if key and key not in exp_cols:
+                exp_cols[key] = c
+    t.columns["收入"], t.columns["支出"] = list(inc_cols), list(exp_cols)
+    t.blocks["收入"] = _block_rows(reg, t.key, "收入", inc_col, inc_cols, scale)
+    t.blocks["支出"] = _block_rows(reg, t.key, "支出", exp_col, exp_cols, scale)
+
+
+def _block_rows(reg: Region, key: str, block: str, label_col: int, cols: dict[str, int], scale: Decimal) -> dict:
+    sheet = reg.sheet
+    rows: dict[str, Row] = {}
+    context = ""  # 年初/年末 sub-rows of 04 repeat the fund names
+    for r in range(reg.data_start, reg.data_end):
+        raw = sheet.value(r, label_col)
+        label = norm_label(raw)
+        if not label or label == "栏次":
+            continue
+        printed = str(raw).strip()
+        sub = label.startswith("其中")  # "其中：…" lines are parts of the line above, not additive
+        if sub:
+            label = norm_label(re.sub(r"^其中[:：]?", "", label))
+        code = class_code_for_name(label) if block == "支出" else None
+        row_key = code or _match(ROW_LABELS[key][block], label)
+        if key == "04" and row_key in FUNDS_04 and context:
+            row_key = f"{context}:{row_key}"
+        elif sub:
+            row_key = f"其中:{row_key or label}"
+        if row_key == "年初财政拨款结转和结余":
+            context = "年初"
+        elif row_key == "年末财政拨款结转和结余":
+            context = "年末"
+        elif row_key in ("本年收入合计", "本年支出合计", "总计"):
+            context = ""
+        row_key = row_key or label  # unknown line: kept, so structural sums still see it
+        if row_key in rows:
+            continue
+        row = Row(key=row_key, label=printed, row=r, code=code)
+        for ck, c in cols.items():
+            row.cells[ck] = _mk_cell(sheet, r, c, scale)
+        rows[row_key] = row
+    return rows
+
+
+# --- 06 economic classification --------------------------------------------------------------
+
+
+def _parse_econ(reg: Region, t: Table, scale: Decimal) -> None:
+    sheet = reg.sheet
+    amount_cols = [
+        c
+        for c, path in reg.paths.items()
+        if path and re.search(r"决算数|金额|合计|本年支出", path[-1]) and not re.search(r"编码|名称", path[-1])
+    ]
+    rows: dict[str, Row] = {}
+    for r in range(reg.data_start, reg.data_end):
+        for c in range(reg.first_col, reg.last_col + 1):
+            v = sheet.value(r, c)
+            s = _cell_text(v).replace(" ", "")
+            if _ECON.match(s) and isinstance(v, str | int | float):
+                ac = next((x for x in sorted(amount_cols) if x > c), c + 2)
+                name = _cell_text(sheet.value(r, c + 1)) if c + 1 < ac else ""
+                if s not in rows:
+                    rows[s] = Row(key=s, label=name, row=r, code=s, cells={"决算数": _mk_cell(sheet, r, ac, scale)})
+                continue
+            lab = norm_label(v)
+            if lab in ("人员经费合计", "公用经费合计", "人员经费", "公用经费") and r >= reg.data_start:
+                key = lab if lab.endswith("合计") else lab + "合计"
+                vc = next(
+                    (x for x in range(c + 1, reg.last_col + 1) if parse_amount(sheet.value(r, x)).status != "empty"),
+                    None,
+                )
+                if vc is not None and key not in rows:
+                    rows[key] = Row(key=key, label=str(v).strip(), row=r, cells={"决算数": _mk_cell(sheet, r, vc, scale)})
+    t.blocks["main"] = rows
+    t.columns["main"] = ["决算数"]
+
+
+# --- 07 "三公" ---------------------------------------------------------------------------------
+
+
+def sangong_column_key(path: list[str]) -> str | None:
+    joined = "/".join(path)
+    kind = "决算" if "决算" in joined else ("预算" if "预算" in joined else None)
+    if kind is None:
+        return None
+    for part in reversed(path):
+        item = _match(SANGONG_ITEMS, part)
+        if item is None and re.search(r"购置及运行|购置和运行", part):
+            item = "公务用车小计"
+        if item:
+            return f"{kind}:{item}"
+    return None
+
+
+def _parse_sangong(reg: Region, t: Table, scale: Decimal) -> None:
+    sheet = reg.sheet
+    cols: dict[str, int] = {}
+    for c in range(reg.first_col, reg.last_col + 1):
+        key = sangong_column_key(reg.paths.get(c, []))
+        if key and key not in cols:
+            cols[key] = c
+    rows: dict[str, Row] = {}
+    for r in range(reg.data_start, reg.data_end):
+        if any(parse_amount(sheet.value(r, c)).status in ("ok", "uncached", "text") for c in cols.values()):
+            if any(parse_amount(sheet.value(r, c)).status == "ok" for c in cols.values()):
+                row = Row(key="data", label="决算数据", row=r)
+                for key, c in cols.items():
+                    row.cells[key] = _mk_cell(sheet, r, c, scale)
+                rows["data"] = row
+                break
+    t.blocks["main"] = rows
+    t.columns["main"] = list(cols)

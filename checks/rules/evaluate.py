@@ -1,0 +1,378 @@
+"""Generic evaluators for rules declared as data: linear identities, row sums, hierarchies, ≤.
+
+Every evaluation is collected (never stop at the first failure). A term that cannot be located
+gives one 未能定位 info per rule and missing item; a cell that cannot be read is reported once
+(R-1) and the identities using it are skipped, never computed with 0.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from checks.findings import CellRef, Finding, Outcome, Severity
+from checks.layouts import ROW_SUMS, norm_label
+from checks.model import Cell, Table, WorkbookModel
+from checks.rules.registry import Rule
+from checks.tolerance import RoundingBand, Verdict
+from checks.values import fmt_amount
+
+
+class Absent(Exception):
+    """A table the rule needs is not in the workbook: the rule does not apply (C-1 reports it)."""
+
+
+class Unlocated(Exception):
+    def __init__(self, table: Table, what: str):
+        super().__init__(what)
+        self.table = table
+        self.what = what
+
+
+@dataclass
+class Term:
+    cell: Cell | None  # None: a row absent from a table that lists only the 科目 it uses (= 0)
+    desc: str
+
+    @property
+    def value(self) -> Decimal:
+        if self.cell is None:
+            return Decimal(0)
+        return self.cell.value or Decimal(0)
+
+    @property
+    def half(self) -> Decimal:
+        return self.cell.half if self.cell is not None and self.cell.status == "ok" else Decimal(0)
+
+
+@dataclass
+class Context:
+    model: WorkbookModel
+    findings: list[Finding] = field(default_factory=list)
+    checks: int = 0
+    passed: int = 0
+    unreadable: dict[CellRef, Cell] = field(default_factory=dict)
+    _unlocated: set[tuple[str, str]] = field(default_factory=set)
+
+    def unlocated(self, rule: Rule, u: Unlocated) -> None:
+        key = (rule.id, f"{u.table.name}:{u.what}")
+        if key in self._unlocated:
+            return
+        self._unlocated.add(key)
+        self.findings.append(
+            Finding(
+                rule=rule.id,
+                severity=Severity.INFO,
+                family=rule.family,
+                message=f"未能定位：{u.table.name}（工作表“{u.table.sheet}”）中的{u.what}，{rule.id} 的这一项未检查",
+                cells=[u.table.title_ref],
+                outcome=Outcome.UNLOCATED,
+            )
+        )
+
+
+# ----------------------------------------------------------------------------------- refs
+
+
+def _row_desc(t: Table, block: str, row_key: str, col: str) -> str:
+    row = t.row(block, row_key)
+    label = norm_label(row.label) if row else row_key
+    if row is not None and row.code and label and label != row.code:
+        label = f"{row.code} {label}"
+    elif row is not None and row.code:
+        label = row.code
+    if row_key == "合计":
+        label = "合计行"
+    cols = t.columns.get(block, [])
+    col_part = f"“{col}”" if len(cols) > 1 else ""
+    side = f"{block}" if block in ("收入", "支出") and row_key in ("总计",) else ""
+    return f"{t.name}{side}{label}{col_part}"
+
+
+def resolve(model: WorkbookModel, ref: str, *, missing_zero: bool = False) -> list[Term]:
+    optional = ref.startswith("?")
+    ref = ref.lstrip("?")
+    tkey, block, row_sel, col = ref.split("|")
+    t = model.get(tkey)
+    if t is None:
+        if optional:
+            return []
+        raise Absent(tkey)
+    rows = t.blocks.get(block, {})
+    if row_sel.startswith("@above:"):
+        stop = row_sel.split(":", 1)[1]
+        if stop not in rows:
+            if optional:
+                return []
+            raise Unlocated(t, f"“{stop}”行")
+        keys = []
+        for k in rows:
+            if k == stop:
+                break
+            if not k.startswith(("其中:", "年初:", "年末:")):
+                keys.append(k)
+    elif row_sel.startswith("@prefix:"):
+        p = row_sel.split(":", 1)[1]
+        keys = [k for k in rows if k.startswith(p)]
+    elif row_sel.startswith("@level:"):
+        n = int(row_sel.split(":", 1)[1])
+        keys = [k for k, r in rows.items() if r.level == n]
+    else:
+        if row_sel not in rows:
+            if missing_zero and rows:
+                return [Term(None, f"{t.name}{row_sel}（未列示，按 0）")]
+            if optional:
+                return []
+            raise Unlocated(t, f"“{row_sel}”行")
+        keys = [row_sel]
+    terms = []
+    for k in keys:
+        cell = rows[k].cells.get(col)
+        if cell is None:
+            if optional:
+                continue
+            if col not in t.columns.get(block, []):
+                raise Unlocated(t, f"“{col}”列")
+            raise Unlocated(t, f"“{k}”行的“{col}”")
+        terms.append(Term(cell, _row_desc(t, block, k, col)))
+    return terms
+
+
+def expand_per(model: WorkbookModel, per: dict, skip: dict | None = None) -> list[dict]:
+    """Bindings for the `per` placeholders, in declaration order (later generators may use earlier names)."""
+    bindings: list[dict] = [{}]
+    for name, gen in per.items():
+        out = []
+        for b in bindings:
+            values = _values(model, gen, b)
+            names = name.split("=")
+            for v in values:
+                parts = v.split("=") if len(names) > 1 else [v]
+                nb = dict(b, **dict(zip(names, parts, strict=False)))
+                if skip and any(nb.get(k) in vs for k, vs in skip.items()):
+                    continue
+                out.append(nb)
+        bindings = out
+    return bindings
+
+
+def _values(model: WorkbookModel, gen: object, binding: dict) -> list[str]:
+    if isinstance(gen, list | tuple):
+        return [str(x) for x in gen]
+    kind, _, arg = str(gen).format(**binding).partition(":")
+    out: list[str] = []
+    for part in arg.split(";"):
+        tkey, _, block = part.partition("|")
+        t = model.get(tkey)
+        if t is None:
+            continue
+        rows = t.blocks.get(block, {})
+        if kind == "cols":
+            vals = t.columns.get(block, [])
+        elif kind == "rows":
+            vals = list(rows)
+        elif kind == "codes":
+            vals = [k for k, r in rows.items() if r.code]
+        elif kind == "class_codes":
+            vals = [k for k, r in rows.items() if r.level == 1]
+        else:
+            raise ValueError(f"unknown generator {kind}")
+        out.extend(v for v in vals if v not in out)
+    return out
+
+
+# ----------------------------------------------------------------------------- evaluation
+
+
+def _fmt_band(b: Decimal) -> str:
+    s = f"{b.normalize():f}"
+    return s
+
+
+def _side(terms: list[Term]) -> str:
+    if len(terms) == 1:
+        return terms[0].desc
+    if len(terms) <= 4:
+        return " + ".join(t.desc for t in terms)
+    return f"{terms[0].desc} 等 {len(terms)} 项之和"
+
+
+def judge_linear(ctx: Context, rule: Rule, lhs: list[Term], rhs: list[Term], note: str = "") -> None:
+    terms = lhs + rhs
+    bad = [t.cell for t in terms if t.cell is not None and t.cell.status in ("uncached", "text")]
+    if bad:
+        for c in bad:
+            ctx.unreadable.setdefault(c.ref, c)
+        return
+    if all(t.cell is None or t.cell.status == "empty" for t in terms):
+        return  # nothing printed on either side (an empty table's rows)
+    ctx.checks += 1
+    left = sum((t.value for t in lhs), Decimal(0))
+    right = sum((t.value for t in rhs), Decimal(0))
+    diff = left - right
+    band = RoundingBand.of([t.half for t in terms])
+    verdict = band.judge(diff)
+    cells = [t.cell.ref for t in terms if t.cell is not None]
+    args = {"left": left, "right": right, "diff": diff, "band": band.width}
+    lo_l, hi_l = left - sum((t.half for t in lhs), Decimal(0)), left + sum((t.half for t in lhs), Decimal(0))
+    lo_r, hi_r = right - sum((t.half for t in rhs), Decimal(0)), right + sum((t.half for t in rhs), Decimal(0))
+    intervals = f"左 [{fmt_amount(lo_l, 3)}, {fmt_amount(hi_l, 3)}]，右 [{fmt_amount(lo_r, 3)}, {fmt_amount(hi_r, 3)}]"
+    prefix = f"{note}：" if note else ""
+    if verdict is Verdict.EXACT:
+        ctx.passed += 1
+        return
+    if verdict is Verdict.ROUNDING:
+        ctx.passed += 1
+        ctx.findings.append(
+            Finding(
+                rule=rule.id, severity=Severity.INFO, family=rule.family, outcome=Outcome.ROUNDING,
+                message=(f"{prefix}{_side(lhs)} {fmt_amount(left)} 与 {_side(rhs)} {fmt_amount(right)} "
+                         f"相差 {fmt_amount(diff)}，在容差 ±{_fmt_band(band.width)} 内（{intervals}），尾差，可能为取整误差"),
+                cells=cells, expected=fmt_amount(right), actual=fmt_amount(left), args=args, hint=rule.hint,
+            )
+        )
+        return
+    ctx.findings.append(
+        Finding(
+            rule=rule.id, severity=rule.severity, family=rule.family, outcome=Outcome.VIOLATION,
+            message=(f"{prefix}{_side(lhs)} {fmt_amount(left)} ≠ {_side(rhs)} {fmt_amount(right)}"
+                     f"（差 {fmt_amount(diff)}，容差 ±{_fmt_band(band.width)}；{intervals}）"),
+            cells=cells, expected=fmt_amount(right), actual=fmt_amount(left), args=args, hint=rule.hint,
+        )
+    )
+
+
+def _fmt_refs(refs: list[str], binding: dict) -> list[str]:
+    return [r.format(**binding) for r in refs]
+
+
+def eval_linear(ctx: Context, rule: Rule) -> None:
+    spec = rule.spec
+    groups = spec.get("groups") or [spec]
+    outer = expand_per(ctx.model, spec.get("per", {}), spec.get("skip")) if "groups" in spec else [{}]
+    for ob in outer:
+        if any(ctx.model.get(x.format(**ob)) is None for x in spec.get("require", [])):
+            continue
+        for g in groups:
+            for b in expand_per(ctx.model, {k: v for k, v in g.get("per", {}).items()}, g.get("skip")) if g.get(
+                "per"
+            ) else [{}]:
+                binding = dict(ob, **b)
+                _eval_linear_one(ctx, rule, g, binding, spec)
+
+
+def _eval_linear_one(ctx: Context, rule: Rule, g: dict, binding: dict, spec: dict) -> None:
+    mz = g.get("missing_zero", spec.get("missing_zero", False))
+    try:
+        if "when" in g:
+            try:
+                if not resolve(ctx.model, g["when"].format(**binding)):
+                    return
+            except Unlocated:
+                return
+        lhs = [t for r in _fmt_refs(g["lhs"], binding) for t in resolve(ctx.model, r, missing_zero=mz)]
+        rhs = [t for r in _fmt_refs(g["rhs"], binding) for t in resolve(ctx.model, r, missing_zero=mz)]
+    except Absent:
+        return
+    except Unlocated as u:
+        ctx.unlocated(rule, u)
+        return
+    if not lhs or not rhs:
+        return
+    if mz and all(t.cell is None for t in lhs + rhs):
+        return
+    judge_linear(ctx, rule, lhs, rhs)
+
+
+def eval_row_sum(ctx: Context, rule: Rule) -> None:
+    per = rule.spec.get("per")
+    for b in expand_per(ctx.model, per) if per else [{}]:
+        tkey = rule.spec["table"].format(**b)
+        t = ctx.model.get(tkey)
+        if t is None:
+            continue
+        total, items = ROW_SUMS[tkey]
+        cols = t.columns.get("main", [])
+        if total not in cols:
+            if t.rows("main"):
+                ctx.unlocated(rule, Unlocated(t, f"“{total}”列"))
+            continue
+        present = [c for c in items if c in cols]
+        if not present:
+            continue
+        for row in t.rows("main"):
+            lhs = [Term(row.cells[total], _row_desc(t, "main", row.key, total))]
+            rhs = [Term(row.cells[c], _row_desc(t, "main", row.key, c)) for c in present]
+            judge_linear(ctx, rule, lhs, rhs)
+
+
+def eval_hierarchy(ctx: Context, rule: Rule) -> None:
+    per = rule.spec.get("per")
+    levels = rule.spec.get("levels", (3, 5, 7))
+    for b in expand_per(ctx.model, per) if per else [{}]:
+        t = ctx.model.get(rule.spec["table"].format(**b))
+        if t is None:
+            continue
+        rows = t.rows("main")
+        coded = [r for r in rows if r.code]
+        for col in t.columns.get("main", []):
+            if rule.spec.get("total", True) and t.row("main", "合计") is not None:
+                tops = [r for r in coded if len(r.code) == levels[0]]
+                if tops:
+                    lhs = [Term(t.row("main", "合计").cells[col], _row_desc(t, "main", "合计", col))]
+                    rhs = [Term(r.cells[col], _row_desc(t, "main", r.key, col)) for r in tops]
+                    judge_linear(ctx, rule, lhs, rhs)
+            for lv, nxt in itertools.pairwise(levels):
+                for parent in (r for r in coded if len(r.code) == lv):
+                    kids = [r for r in coded if len(r.code) == nxt and r.code.startswith(parent.code)]
+                    if not kids or col not in parent.cells:
+                        continue
+                    lhs = [Term(parent.cells[col], _row_desc(t, "main", parent.key, col))]
+                    rhs = [Term(k.cells[col], _row_desc(t, "main", k.key, col)) for k in kids if col in k.cells]
+                    judge_linear(ctx, rule, lhs, rhs)
+
+
+def eval_le(ctx: Context, rule: Rule) -> None:
+    spec = rule.spec
+    groups = spec.get("groups") or [spec]
+    for g in groups:
+        per = g.get("per") or spec.get("per")
+        for b in expand_per(ctx.model, per) if per else [{}]:
+            mz = g.get("missing_zero", spec.get("missing_zero", False))
+            try:
+                small = resolve(ctx.model, g["small"].format(**b), missing_zero=mz)
+                big = resolve(ctx.model, g["big"].format(**b), missing_zero=mz)
+            except Absent:
+                continue
+            except Unlocated as u:
+                ctx.unlocated(rule, u)
+                continue
+            if not small or not big or all(t.cell is None for t in small + big):
+                continue
+            terms = small + big
+            bad = [t.cell for t in terms if t.cell is not None and t.cell.status in ("uncached", "text")]
+            if bad:
+                for c in bad:
+                    ctx.unreadable.setdefault(c.ref, c)
+                continue
+            ctx.checks += 1
+            s = sum((t.value for t in small), Decimal(0))
+            g_ = sum((t.value for t in big), Decimal(0))
+            band = RoundingBand.of([t.half for t in terms])
+            if s <= g_ + band.width:
+                ctx.passed += 1
+                continue
+            ctx.findings.append(
+                Finding(
+                    rule=rule.id, severity=rule.severity, family=rule.family,
+                    message=(f"{_side(small)} {fmt_amount(s)} 大于 {_side(big)} {fmt_amount(g_)}"
+                             f"（超出 {fmt_amount(s - g_)}，容差 ±{_fmt_band(band.width)}）"),
+                    cells=[t.cell.ref for t in terms if t.cell is not None],
+                    expected=f"≤ {fmt_amount(g_)}", actual=fmt_amount(s), hint=rule.hint,
+                    args={"small": s, "big": g_, "band": band.width},
+                )
+            )
+
+
+EVALUATORS = {"linear": eval_linear, "row_sum": eval_row_sum, "hierarchy": eval_hierarchy, "le": eval_le}

@@ -43,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
 
     ba = sub.add_parser("build-addin", help="生成 Excel 加载项 juesuan.xlam")
     ba.add_argument("-o", "--output", default="dist/juesuan.xlam")
+    ba.add_argument("--udf-module", default="addin.udfs", help="UDF 模块（默认 addin.udfs）")
     sub.add_parser("install-addin", help="在 Windows Excel 中安装加载项")
     return p
 
@@ -64,9 +65,14 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_batch(args)
         if args.cmd == "build-addin":
+            from ribbon import BuildError
             from ribbon.build import build_addin
 
-            out = build_addin(Path(args.output))
+            try:
+                out = build_addin(Path(args.output), udf_module=args.udf_module)
+            except BuildError as e:
+                print(f"生成加载项失败：{e}", file=sys.stderr)
+                return EXIT_ERRORS
             print(f"已生成加载项：{out}")
             return EXIT_OK
         if args.cmd == "install-addin":

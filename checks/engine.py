@@ -56,12 +56,8 @@ def _merge_continuations(tables: list[Table]) -> list[Table]:
 
 
 def _workbook_year(wb: WorkbookGrid, tables: list[Table]) -> tuple[int | None, CellRef | None]:
-    years = [t.year for t in tables if t.year and not t.foreign]
-    if years:
-        y = Counter(years).most_common(1)[0][0]
-        src = next(t.year_cell for t in tables if t.year == y)
-        return y, src
-    found: list[tuple[int, CellRef]] = []
+    """The report year: the majority of table-title years and headings such as 2018年度部门决算情况说明."""
+    found: list[tuple[int, CellRef]] = [(t.year, t.year_cell) for t in tables if t.year and not t.foreign]
     for sheet in wb.sheets:
         for r, row in enumerate(sheet.rows[:400]):
             for c, v in enumerate(row[:6]):

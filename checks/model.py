@@ -47,6 +47,7 @@ class Row:
     row: int  # 0-based sheet row
     cells: dict[str, Cell] = field(default_factory=dict)
     code: str | None = None  # 功能/经济分类 code when the row has one
+    label_col: int | None = None  # where the printed label sits
 
     @property
     def level(self) -> int:

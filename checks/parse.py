@@ -204,7 +204,7 @@ def _block_rows(reg: Region, key: str, block: str, label_col: int, cols: dict[st
         row_key = row_key or label  # unknown line: kept, so structural sums still see it
         if row_key in rows:
             continue
-        row = Row(key=row_key, label=printed, row=r, code=code)
+        row = Row(key=row_key, label=printed, row=r, code=code, label_col=label_col)
         for ck, c in cols.items():
             row.cells[ck] = _mk_cell(sheet, r, c, scale)
         rows[row_key] = row

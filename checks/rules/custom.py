@@ -165,6 +165,8 @@ def class_names(ctx: Context, rule: Rule) -> None:
 def _label_a1(t: Table, row) -> str:
     from checks.grid import a1
 
+    if row.label_col is not None:
+        return a1(row.row, row.label_col)
     col = min((c.col for c in row.cells.values()), default=t.first_col + 1)
     return a1(row.row, max(t.first_col, col - 1))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from checks.engine import build_model, run_rules
+from checks.findings import Severity
 from checks.rules import RULES
 from tests.rules.conftest import case_workbook, cases
 
@@ -17,6 +18,9 @@ def test_rule_case(case):
     model = build_model(case_workbook(case))
     ctx = run_rules(model, None if case.get("run") == "all" else [rule])
     got = [f for f in ctx.findings if f.rule == rule.id]
+    for f in got:  # emitted metadata is what the catalogue declares
+        assert f.family == rule.family
+        assert f.severity in (rule.severity, Severity.INFO)
     expect = case.get("expect", [])
     if not expect:
         assert ctx.checks > 0, "the rule was never evaluated: a pass case that cannot fail"

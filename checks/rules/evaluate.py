@@ -262,8 +262,20 @@ def eval_linear(ctx: Context, rule: Rule) -> None:
                 _eval_linear_one(ctx, rule, g, binding, spec)
 
 
+def _lacks_columns(model: WorkbookModel, need: dict, binding: dict) -> bool:
+    """True when a template simply has no such column (e.g. central 09 without 年初/年末)."""
+    for where, cols in need.items():
+        tkey, _, block = where.format(**binding).partition("|")
+        t = model.get(tkey)
+        if t is not None and any(c not in t.columns.get(block, []) for c in cols):
+            return True
+    return False
+
+
 def _eval_linear_one(ctx: Context, rule: Rule, g: dict, binding: dict, spec: dict) -> None:
     mz = g.get("missing_zero", spec.get("missing_zero", False))
+    if _lacks_columns(ctx.model, spec.get("require_cols", {}), binding):
+        return
     try:
         if "when" in g:
             try:

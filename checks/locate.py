@@ -54,10 +54,9 @@ class Region:
 
 def table_key_of_title(text: object) -> str | None:
     """'永州市…2018年度收入支出决算总表' -> '01'; None for paragraphs and other cells."""
-    s = norm_text(text)
+    s = re.sub(r"[（(](续|续表|公开\d+表)[）)]$", "", norm_text(text))
     if not s or len(s) > 60 or _SENTENCE.search(s) or not s.endswith("表"):
         return None
-    s = re.sub(r"[（(](续|续表|公开\d+表)[）)]$", "", s)
     for key in _TITLE_ORDER:
         if any(p.search(s) for p in _TITLE_RES[key]):
             return key
@@ -208,6 +207,9 @@ def _read_header(reg: Region) -> None:
 
 def _looks_like_data(row: list[object], first: int, last: int, key: str) -> bool:
     """A 科目编码 or 合计 in the label columns, or a known first line of 01/04."""
+    numbers = [v for v in row[first : last + 1] if isinstance(v, int | float) and not isinstance(v, bool)]
+    if key == "07":  # the one-row 三公 table: 合计 there is a column header
+        return len(numbers) >= 3
     for c in range(first, min(first + 2, last + 1, len(row))):
         s = norm_label(row[c])
         if not s:
@@ -217,6 +219,7 @@ def _looks_like_data(row: list[object], first: int, last: int, key: str) -> bool
         if key in ("01", "04") and s in ("财政拨款收入", "一般公共预算财政拨款", "一般公共预算财政拨款收入"):
             return True
     return False
+
 
 
 def header_paths(sheet: SheetGrid, header_rows: list[int], first: int, last: int) -> dict[int, list[str]]:
@@ -239,13 +242,14 @@ def header_paths(sheet: SheetGrid, header_rows: list[int], first: int, last: int
             filled[r0][c] = v
     if not sheet.merged:
         for i, r in enumerate(header_rows):
-            lower = header_rows[i + 1 :]
-            carry = ""
+            lower, upper = header_rows[i + 1 :], header_rows[:i]
+            carry, carry_parent = "", None
             for c in range(first, last + 1):
                 v = grid[r][c]
+                parent = tuple(filled[u][c] for u in upper)  # the group above this cell
                 if v:
-                    carry = v
-                elif carry and any(grid[lr][c] for lr in lower):
+                    carry, carry_parent = v, parent
+                elif carry and parent == carry_parent and any(grid[lr][c] for lr in lower):
                     filled[r][c] = carry
                 else:
                     carry = ""

@@ -102,6 +102,11 @@ def check_file(path: Path, text_file: Path | None = None):
         except (OSError, ValueError) as e:
             raise InputError(f"无法读取说明文档：{text_file}（{e}）") from e
     report = check_grids(grids, name=path.name, text=text, text_source=str(text_file) if text_file else None)
+    if not report.tables:
+        # No 公开 table located (an empty or unrelated workbook): 0 findings would read as 通过.
+        from addin.reader import InputError
+
+        raise InputError(f"工作簿中没有找到部门决算公开表（如“收入支出决算总表”），无法检查：{path.name}")
     return grids, report
 
 
@@ -109,6 +114,10 @@ def cmd_check(args) -> int:
     from addin.reader import InputError
 
     src = Path(args.workbook)
+    if args.json and _same_file(Path(args.json), src):
+        # report_json's own guard compares with report.workbook, which is only the file name
+        print(f"无法写出 JSON 报告：不能写到被检查的文件上：{args.json}", file=sys.stderr)
+        return EXIT_UNCHECKABLE
     try:
         grids, report = check_file(src, Path(args.text) if args.text else None)
     except InputError as e:
@@ -121,12 +130,13 @@ def cmd_check(args) -> int:
     else:
         print(format_summary(report, max_findings=args.max_lines))
     if args.json:
+        from addin.marks import OutputError
         from addin.report_json import write_json_report
 
         try:
             write_json_report(report, Path(args.json))
-        except OSError as e:
-            print(f"无法写出 JSON 报告：{args.json}（{e.strerror or e}）", file=sys.stderr)
+        except (OSError, OutputError) as e:  # OutputError (e.g. no such folder) gave a traceback
+            print(f"无法写出 JSON 报告：{args.json}（{getattr(e, 'strerror', None) or e}）", file=sys.stderr)
             return EXIT_UNCHECKABLE
         print(f"JSON 报告：{args.json}")
     if not args.no_annotate:
@@ -140,6 +150,13 @@ def cmd_check(args) -> int:
             return EXIT_UNCHECKABLE
         print(f"标注副本：{written}")
     return EXIT_ERRORS if report.errors else EXIT_OK
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
 
 
 def cmd_rules(args) -> int:

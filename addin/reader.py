@@ -7,8 +7,11 @@ of the sheet XML marks them as `Uncached` so the engine reports 未能读取 ins
 from __future__ import annotations
 
 import html
+import os
 import re
+import sys
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from checks.grid import SheetGrid, Uncached, WorkbookGrid, parse_a1
@@ -80,20 +83,12 @@ def read_workbook(path: str | Path) -> WorkbookGrid:
     import python_calamine as pc
 
     try:
-        book = pc.CalamineWorkbook.from_path(str(path))
-        metas = {m.name: m for m in book.sheets_metadata}
-        sheets = []
-        for name in book.sheet_names:
-            sh = book.get_sheet_by_name(name)
-            rows = sh.to_python(skip_empty_area=False)
-            grid = [[None if v == "" else v for v in row] for row in rows]
-            merged = [(a[0], a[1], b[0], b[1]) for a, b in (sh.merged_cell_ranges or [])]
-            meta = metas.get(name)
-            hidden = meta is not None and "Visible" not in str(meta.visible)
-            sheets.append(SheetGrid(name=name, rows=grid, merged=merged, hidden=hidden))
-    except InputError:
+        with _rust_panics_silenced():
+            sheets = _read_sheets(pc, path)
+    except (InputError, KeyboardInterrupt, SystemExit):
         raise
-    except Exception as e:  # calamine raises several types for broken content
+    except BaseException as e:  # calamine raises several types for broken content; a Rust panic arrives
+        # as pyo3's PanicException, a BaseException: a damaged .xls crashed the CLI with a traceback
         msg = str(e).lower()
         if "password" in msg or "encrypt" in msg:
             raise InputError(f"工作簿有密码保护，请先取消密码后再检查：{path.name}") from e
@@ -103,6 +98,45 @@ def read_workbook(path: str | Path) -> WorkbookGrid:
         _mark_uncached_formulas(path, wb)
     return wb
 
+
+def _read_sheets(pc, path: Path) -> list[SheetGrid]:
+    book = pc.CalamineWorkbook.from_path(str(path))
+    metas = {m.name: m for m in book.sheets_metadata}
+    sheets = []
+    for name in book.sheet_names:
+        sh = book.get_sheet_by_name(name)
+        rows = sh.to_python(skip_empty_area=False)
+        grid = [[None if v == "" else v for v in row] for row in rows]
+        merged = [(a[0], a[1], b[0], b[1]) for a, b in (sh.merged_cell_ranges or [])]
+        meta = metas.get(name)
+        hidden = meta is not None and "Visible" not in str(meta.visible)
+        sheets.append(SheetGrid(name=name, rows=grid, merged=merged, hidden=hidden))
+    return sheets
+
+
+@contextmanager
+def _rust_panics_silenced():
+    """A Rust panic inside calamine prints its own report on fd 2 before it reaches Python as an
+    exception; the user gets our Chinese message instead of that noise."""
+    fd = 2  # Rust writes to the process's fd 2, whatever sys.stderr is
+    try:
+        sys.stderr.flush()
+        saved = os.dup(fd)
+    except (AttributeError, OSError, ValueError):  # no fd 2 (e.g. a windowed process): nothing to hide
+        saved = None
+    if saved is None:
+        yield
+        return
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, fd)
+        finally:
+            os.close(null)
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
 
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]+\d+)"')

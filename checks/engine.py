@@ -89,7 +89,7 @@ def run_rules(model: WorkbookModel, rules: list[Rule] | None = None) -> Context:
     rules = list(RULES.values()) if rules is None else rules
     deferred = [r for r in rules if r.id == "R-1"]
     for rule in rules:
-        if rule.id == "R-1":
+        if rule.id == "R-1" or rule.kind == "text":  # text rules run in checks.api
             continue
         if model.era and model.era not in rule.eras:
             continue

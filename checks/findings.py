@@ -99,6 +99,7 @@ class Report:
     passed: int = 0
     text_checked: int = 0  # text claims grounded and compared
     text_passed: int = 0
+    rule_counts: dict[str, list[int]] = field(default_factory=dict)  # rule id -> [checked, passed]
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

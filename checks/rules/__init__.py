@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from checks.rules.catalogue import RULES as _CATALOGUE
 from checks.rules.registry import Rule, build_registry
+from checks.rules.text_catalogue import TEXT_RULES
 
-RULES: dict[str, Rule] = build_registry(_CATALOGUE)
+RULES: dict[str, Rule] = build_registry(_CATALOGUE + TEXT_RULES)
 
 
 def rules_for(era: str | None) -> list[Rule]:

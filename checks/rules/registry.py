@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from checks.findings import Family, Severity
 
 _ID = re.compile(r"^(T0[1-9]|X|C|W|Y|R)-\d{1,2}$")
-KINDS = {"linear", "row_sum", "hierarchy", "le", "custom"}
+KINDS = {"linear", "row_sum", "hierarchy", "le", "custom", "text"}
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,14 @@ def apply_edits(wb: WorkbookGrid, edits: list[dict], drop: list[str] = ()) -> Wo
         row = sheet.rows[r]
         while len(row) <= c:
             row.append(None)
-        row[c] = Uncached(e["formula"]) if "formula" in e else e["value"]
+        if "formula" in e:
+            row[c] = Uncached(e["formula"])
+        elif "replace" in e:  # edit a paragraph: [old, new] must occur in the cell's text
+            old, new = e["replace"]
+            assert old in str(row[c]), (e, row[c])
+            row[c] = str(row[c]).replace(old, new)
+        else:
+            row[c] = e["value"]
     return wb
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from checks.api import check_grids
 from checks.engine import build_model, run_rules
-from checks.findings import Severity
 from checks.rules import RULES
 from tests.rules.conftest import case_workbook, cases
 
@@ -15,15 +15,21 @@ RANK = {"error": 3, "warning": 2, "info": 1}
 @pytest.mark.parametrize("case", cases(), ids=[c["name"] for c in cases()])
 def test_rule_case(case):
     rule = RULES[case["rule"]]
-    model = build_model(case_workbook(case))
-    ctx = run_rules(model, None if case.get("run") == "all" else [rule])
-    got = [f for f in ctx.findings if f.rule == rule.id]
+    wb = case_workbook(case)
+    if rule.kind == "text":  # text rules run through the front-end entry point
+        report = check_grids(wb, rules=[rule])
+        got = [f for f in report.findings if f.rule == rule.id]
+        evaluated = report.rule_counts.get(rule.id, [0, 0])[0]
+    else:
+        ctx = run_rules(build_model(wb), None if case.get("run") == "all" else [rule])
+        got = [f for f in ctx.findings if f.rule == rule.id]
+        evaluated = ctx.checks
     for f in got:  # emitted metadata is what the catalogue declares
         assert f.family == rule.family
-        assert f.severity in (rule.severity, Severity.INFO)
+        assert f.severity.rank <= rule.severity.rank  # soft variants (e.g. a zero base) may be milder
     expect = case.get("expect", [])
     if not expect:
-        assert ctx.checks > 0, "the rule was never evaluated: a pass case that cannot fail"
+        assert evaluated > 0, "the rule was never evaluated: a pass case that cannot fail"
         assert [f.message for f in got if RANK[f.severity.value] > 1] == []
         assert [f.message for f in got if f.outcome.value == "violation"] == []
         return

@@ -1,0 +1,464 @@
+"""Claims: every number a paragraph states, with what it is about.
+
+A regex over number + unit (+ the direction word before it) finds the figures; Chinese
+numerals are converted only on the captured span (`cnnum`). Context words decide the kind:
+比… → the compared-to (prior) amount, 增加/减少 → a change, 增幅/降低 → a rate, 占 → a share,
+完成预算 → a completion rate. Years, dates, 持平, 类 names and department names are claims too,
+so the grounding step and the 文内 checks see one list.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from checks.text.cnnum import CN_NUMERAL_CHARS, decimals_of, parse_number
+from checks.text.interval import Interval
+from checks.text.paragraphs import Paragraph
+
+
+class ClaimKind(StrEnum):
+    AMOUNT = "amount"
+    CHANGE = "change"  # 增加/减少 X 万元
+    RATE = "rate"  # 增幅/降低 X%
+    SHARE = "share"  # 占 X%
+    COMPLETION = "completion"  # 完成预算的 X%
+    PERCENT = "percent"  # any other X% (办结率97.3%)
+    PCT_POINT = "pct_point"  # X 个百分点
+    COUNT = "count"  # 1辆, 20批次, 40人
+    SCORE = "score"  # 90分
+    YEAR = "year"  # 2018年
+    DATE = "date"  # 截至2018年12月31日
+    FLAT = "flat"  # 持平 / 无变化
+    COMPARISON = "comparison"  # 决算数小于年初预算数: a direction between two figures, no number
+    DEPARTMENT = "department"  # 部门名称
+    CLASS_NAME = "class_name"  # 功能分类 类 name
+
+
+MONEY_UNITS: dict[str, Decimal] = {
+    "万元": Decimal(1),
+    "亿元": Decimal(10000),
+    "千元": Decimal("0.1"),
+    "元": Decimal("0.0001"),
+}
+_UNITS = [
+    "万元", "亿元", "千元", "元", "个百分点", "%", "％", "人次", "批次", "台（套）", "台(套)", "台套",
+    "辆", "人", "名", "个", "项", "件", "次", "家", "批", "台", "套",
+]  # fmt: skip
+_UNIT_RE = "|".join(re.escape(u) for u in _UNITS) + r"|分(?![钟之别类配析局期批部项解化散布享工管担级值])"
+_CN = CN_NUMERAL_CHARS
+# units a Chinese numeral may carry; elsewhere (十分, 一次, 八项) the numeral is a word
+_CN_UNITS = {
+    "万元",
+    "亿元",
+    "千元",
+    "元",
+    "个百分点",
+    "%",
+    "％",
+    "人次",
+    "批次",
+    "台（套）",
+    "台",
+    "套",
+    "辆",
+    "人",
+    "名",
+    "个",
+}
+_NUM_RE = re.compile(
+    rf"(?:(?<![\d.,])(?P<ar>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    rf"|(?<![{_CN}])(?P<cn>[零〇一二两三四五六七八九十][{_CN}]*?))"
+    rf"\s*(?P<approx>多|余)?\s*(?P<unit>{_UNIT_RE})"
+)
+_PERCENT_CN_RE = re.compile(rf"百分之(?P<cn>[{_CN}\d.]+)")
+_DATE_RE = re.compile(
+    r"(?P<lead>截至|截止到|截止|截至到|至|到)?\s*(?<!\d)(?P<y>\d{4,5})\s*年\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?"
+)
+_YEAR_RE = re.compile(r"(?<![\d.\-－—~～至])(?P<y>\d{4,5})\s*年(?P<du>度)?(?![\-－—~～至])")
+_FLAT_RE = re.compile(r"(?:基本)?持平|无变化|没有变化|保持不变")
+_VERSUS_RE = re.compile(
+    r"(?P<a>决算数?|支出数?|实际数?)\s*(?P<dir>大于|小于|等于|高于|低于|超过|少于|多于)\s*(?P<b>(?:年初)?预算数?)"
+)
+_VERSUS_SIGN = {"大于": 1, "高于": 1, "超过": 1, "多于": 1, "小于": -1, "低于": -1, "少于": -1, "等于": 0}
+_DIRECTION_RE = re.compile(
+    r"(?P<dir>增加|减少|增长|下降|降低|提高|上升|增幅|降幅|减幅|涨幅|节约|超支|多|少|增|减)"
+    r"(?:了|为|约|达|额为|额|幅度为|幅度|幅为)?\s*$"
+)
+_NEGATIVE = {"减少", "下降", "降低", "降幅", "减幅", "节约", "少", "减"}
+_COMPARE_RE = re.compile(
+    r"(?:比|较|与|同)\s*(?P<to>上年度?|上一年度?|去年|上年同期|同期|\d{4}\s*年度?|年初预算数?|预算数?|年初数)"
+)
+_APPROX_BEFORE = re.compile(r"(近|约|超过|逾|不足|不到|将近|大约)\s*$")
+_APPROX_AFTER = re.compile(r"^\s*(以上|以下|左右|以内|上下)")
+_CLAUSE_SEP = "，,；;。：:、！？!?\n"
+_SUBJECT_SEP = _CLAUSE_SEP.replace("、", "")  # '收入、支出决算总计' is one subject
+_SENTENCE_SEP = "。！？!?\n"
+_LEAD_FILLER = re.compile(
+    r"^(?:本部门|本单位|我单位|我局|我部门|我中心|本年度|本年|全年共|全年|年度|其中|主要是|主要有|主要用于|"
+    r"主要包括|包括|用于|含|现有|共有|共|开支|发生|安排|\d{4}\s*年度?|\d+\s*[、.．]|[（(][一二三四五六七八九十\d]+[）)]|"
+    r"[一二三四五六七八九十]+、|[：:，,、（(\s])"
+)
+_TRAIL_LINK = re.compile(r"(?:为|是|达到|达|约|共计|(?<![总合共])计|了|共|各|均)$")
+
+# 功能分类 类 names, both eras (domain.md §1.3); the year check lives in internal checks.
+CLASS_NAMES = (
+    "一般公共服务支出", "外交支出", "国防支出", "公共安全支出", "教育支出", "科学技术支出",
+    "文化体育与传媒支出", "文化旅游体育与传媒支出", "社会保障和就业支出", "医疗卫生与计划生育支出",
+    "卫生健康支出", "节能环保支出", "城乡社区支出", "农林水支出", "交通运输支出", "资源勘探信息等支出",
+    "资源勘探工业信息等支出", "商业服务业等支出", "金融支出", "援助其他地区支出", "国土海洋气象等支出",
+    "自然资源海洋气象等支出", "住房保障支出", "粮油物资储备支出", "灾害防治及应急管理支出",
+    "抗疫特别国债安排的支出", "债务还本支出", "债务付息支出",
+)  # fmt: skip
+_CLASS_RE = re.compile("|".join(sorted(CLASS_NAMES, key=len, reverse=True)))
+_ORG_SUFFIX = re.compile(r"(局|委员会|委|办公室|办|中心|院|厅|站|所|馆|队|处|社|学校|医院|政府|部|会|署)$")
+_DEPT_LABEL_RE = re.compile(
+    r"(?:填报单位|部门名称|单位名称|部门|单位)\s*[:：]\s*(?P<name>[^\s:：，。]{2,30})"
+)
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")  # never the comma: it ends clauses
+
+
+@dataclass(frozen=True)
+class Claim:
+    kind: ClaimKind
+    value: Decimal | None  # magnitude as printed (sign in `sign`); None for names
+    decimals: int  # printed decimals: the claim stands for value ± 0.5·10⁻ᵈ
+    unit: str | None
+    direction: str | None  # the direction word as printed: 增加/减少/多/增幅/持平…
+    sign: int | None  # +1 / -1 / 0 (持平); None when no direction
+    subject: str  # words before the number, e.g. '公务接待费支出预算'
+    clause: str  # punctuation-delimited piece the claim sits in (for quoting)
+    span: tuple[int, int]  # offsets in paragraph.text
+    paragraph: Paragraph
+    printed: str = ""  # the number and unit as printed, e.g. '3082.32万元'
+    role: str | None = None  # prior (the compared-to amount) / budget / final / compare / deadline
+    compare_to: str | None = None  # '2017年', '上年', '年初预算数' when the sentence compares
+    denominator: str | None = None  # share: the words after 占, e.g. '总收入'
+    approx: bool = False  # 1000多万元, 50万元以上, 近百: never used in arithmetic
+    noun: str | None = None  # 8个科室 -> '科室'
+    date: tuple[int, int | None, int | None] | None = None
+    sentence: tuple[int, int] = (0, 0)  # span of the sentence in paragraph.text
+    in_parens: bool = False  # inside （…）
+
+    @property
+    def signed(self) -> Decimal | None:
+        if self.value is None:
+            return None
+        return -self.value if self.sign == -1 else self.value
+
+    @property
+    def is_money(self) -> bool:
+        return self.unit in MONEY_UNITS
+
+    def interval(self, signed: bool = False) -> Interval:
+        """Values the printed figure stands for, in 万元 for money (元/亿元 converted); counts are exact."""
+        assert self.value is not None
+        v = self.signed if signed else self.value
+        assert v is not None
+        if self.kind == ClaimKind.COUNT and self.decimals == 0:
+            return Interval.exact(v)  # 40人 is 40 people, not 39.5–40.5
+        scale = MONEY_UNITS.get(self.unit or "", Decimal(1))
+        return Interval.printed(v, self.decimals, scale)
+
+    def wan(self) -> Decimal:
+        """Value in 万元 (money) or as printed."""
+        assert self.value is not None
+        return self.value * MONEY_UNITS.get(self.unit or "", Decimal(1))
+
+    @property
+    def sentence_text(self) -> str:
+        return self.paragraph.text[self.sentence[0] : self.sentence[1]]
+
+
+def _spans(text: str, seps: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for i, ch in enumerate(text):
+        if ch in seps:
+            out.append((start, i + 1))
+            start = i + 1
+    if start < len(text):
+        out.append((start, len(text)))
+    return out
+
+
+def _find_span(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for s, e in spans:
+        if s <= pos < e:
+            return s, e
+    return (0, 0)
+
+
+def _paren_mask(text: str) -> list[bool]:
+    depth, out = 0, []
+    for ch in text:
+        if ch in "（(":
+            depth += 1
+        out.append(depth > 0)
+        if ch in "）)" and depth:
+            depth -= 1
+    return out
+
+
+def _last_compare(text: str) -> re.Match[str] | None:
+    """The last 比/较/与 + period phrase in the text (the comparison in force at its end)."""
+    found = None
+    for found in _COMPARE_RE.finditer(text):  # noqa: B007 - keep the last match
+        pass
+    return found
+
+
+def clean_subject(s: str) -> str:
+    """Strip fillers (其中/本部门/2018年/list markers) and links (为/是/达) around a subject."""
+    s = s.strip().strip("“”\"' ")
+    prev = None
+    while prev != s:
+        prev = s
+        s = _LEAD_FILLER.sub("", s, count=1).strip()
+    prev = None
+    while prev != s:
+        prev = s
+        s = _TRAIL_LINK.sub("", s).strip().rstrip("、，,；; ")
+    return s
+
+
+def _role_of(subject: str) -> str | None:
+    subject = re.sub(r"一般公共预算|政府性基金预算|国有资本经营预算", "", subject)
+    if "决算" in subject:
+        return "final"
+    if "预算" in subject:
+        return "budget"
+    return None
+
+
+def _number_claims(p: Paragraph, t: str) -> list[Claim]:
+    clauses = _spans(t, _CLAUSE_SEP)
+    subject_spans = _spans(t, _SUBJECT_SEP)
+    sentences = _spans(t, _SENTENCE_SEP)
+    parens = _paren_mask(t)
+    raw: list[tuple[int, int, Decimal, str, bool, str]] = []  # start, end, value, unit, approx, printed
+    for m in _PERCENT_CN_RE.finditer(t):
+        try:
+            v = parse_number(m.group("cn"))
+        except (ValueError, ArithmeticError):
+            continue
+        raw.append((m.start(), m.end(), v, "%", False, m.group(0)))
+    covered = [(s, e) for s, e, *_ in raw]
+    for m in _NUM_RE.finditer(t):
+        if any(s <= m.start() < e for s, e in covered):
+            continue
+        span_txt = m.group("ar") or m.group("cn")
+        if m.group("cn") and m.group("unit") not in _CN_UNITS:
+            continue  # 十分关心, 一次办, 八项规定: words, not figures
+        try:
+            v = parse_number(span_txt)
+        except (ValueError, ArithmeticError):
+            continue
+        unit = m.group("unit").replace("％", "%").replace("台(套)", "台（套）").replace("台套", "台（套）")
+        raw.append((m.start(), m.end(), v, unit, bool(m.group("approx")), p.text[m.start() : m.end()]))
+    raw.sort()
+
+    claims: list[Claim] = []
+    prev_end: dict[tuple[int, int], int] = {}  # per subject span: where the last figure ended
+    for start, end, value, unit, approx, printed in raw:
+        clause = _find_span(clauses, start)
+        sentence = _find_span(sentences, start)
+        piece = _find_span(subject_spans, start)
+        lead_from = max(piece[0], prev_end.get(piece, piece[0]))
+        prev_end[piece] = end
+        before = t[lead_from:start]
+        clause_before = t[clause[0] : start]
+        after = t[end : clause[1]]
+        approx = approx or bool(_APPROX_BEFORE.search(before)) or bool(_APPROX_AFTER.match(after))
+        dm = _DIRECTION_RE.search(before)
+        direction = dm.group("dir") if dm else None
+        sign = None if direction is None else (-1 if direction in _NEGATIVE else 1)
+        subject_raw = before[: dm.start()] if dm else before
+        subject = clean_subject(_COMPARE_RE.sub("", _APPROX_BEFORE.sub("", subject_raw)))
+        cm = _last_compare(t[sentence[0] : start])
+        compare_to = re.sub(r"\s+", "", cm.group("to")) if cm else None
+        role = None
+        denominator = None
+        noun = None
+        if unit in MONEY_UNITS:
+            if direction:
+                kind = ClaimKind.CHANGE
+            elif re.match(r"^\s*(?:比|较)", clause_before) or (
+                cm and sentence[0] + cm.start() >= lead_from and not _DIRECTION_RE.search(before)
+            ):
+                kind, role = ClaimKind.AMOUNT, "prior"
+                subject = clean_subject(_COMPARE_RE.sub("", subject_raw))
+            else:
+                kind, role = ClaimKind.AMOUNT, _role_of(subject)
+        elif unit == "%":
+            if re.search(r"完成.*预算|预算.*完成率|执行率", clause_before):
+                kind = ClaimKind.COMPLETION
+            elif "占" in clause_before:
+                kind = ClaimKind.SHARE
+                den = clause_before[clause_before.rindex("占") + 1 :]
+                denominator = re.sub(r"(?:的|比例|比重|为)+$", "", den.strip()).strip()
+            elif direction:
+                kind = ClaimKind.RATE
+            else:
+                kind = ClaimKind.PERCENT
+        elif unit == "个百分点":
+            kind = ClaimKind.PCT_POINT
+        elif unit.startswith("分"):
+            kind, unit = ClaimKind.SCORE, "分"
+        else:
+            kind = ClaimKind.COUNT
+            if unit == "个":
+                nm = re.match(r"[\u3400-\u9fff]{1,6}", t[end:])
+                noun = re.split(r"[的和及与]", nm.group(0))[0] if nm else None
+        claims.append(
+            Claim(
+                kind=kind,
+                value=value,
+                decimals=decimals_of(value),
+                unit=unit,
+                direction=direction,
+                sign=sign,
+                subject=subject,
+                clause=p.text[clause[0] : clause[1]].strip(_CLAUSE_SEP + " "),
+                span=(start, end),
+                paragraph=p,
+                printed=printed,
+                role=role,
+                compare_to=compare_to if (direction or role == "prior") else None,
+                denominator=denominator,
+                approx=approx,
+                noun=noun,
+                sentence=sentence,
+                in_parens=parens[start],
+            )
+        )
+    return claims
+
+
+def _date_and_year_claims(p: Paragraph, t: str) -> list[Claim]:
+    clauses = _spans(t, _CLAUSE_SEP)
+    sentences = _spans(t, _SENTENCE_SEP)
+    out: list[Claim] = []
+    covered: list[tuple[int, int]] = []
+    for m in _DATE_RE.finditer(t):
+        y, mo = int(m.group("y")), int(m.group("m"))
+        d = int(m.group("d")) if m.group("d") else None
+        clause = _find_span(clauses, m.start("y"))
+        out.append(
+            Claim(
+                kind=ClaimKind.DATE,
+                value=Decimal(y),
+                decimals=0,
+                unit="年",
+                direction=None,
+                sign=None,
+                subject=m.group("lead") or "",
+                clause=p.text[clause[0] : clause[1]].strip(_CLAUSE_SEP + " "),
+                span=(m.start(), m.end()),
+                paragraph=p,
+                printed=p.text[m.start() : m.end()],
+                role="deadline" if m.group("lead") in ("截至", "截止", "截止到", "截至到") else None,
+                date=(y, mo, d),
+                sentence=_find_span(sentences, m.start("y")),
+            )
+        )
+        covered.append((m.start(), m.end()))
+    for m in _YEAR_RE.finditer(t):
+        if any(s <= m.start("y") < e for s, e in covered):
+            continue
+        before = t[max(0, m.start() - 2) : m.start()]
+        clause = _find_span(clauses, m.start())
+        out.append(
+            Claim(
+                kind=ClaimKind.YEAR,
+                value=Decimal(int(m.group("y"))),
+                decimals=0,
+                unit="年度" if m.group("du") else "年",
+                direction=None,
+                sign=None,
+                subject="",
+                clause=p.text[clause[0] : clause[1]].strip(_CLAUSE_SEP + " "),
+                span=(m.start(), m.end()),
+                paragraph=p,
+                printed=p.text[m.start() : m.end()],
+                role="compare" if re.search(r"(比|较|与|同)\s*$", before) else None,
+                sentence=_find_span(sentences, m.start()),
+            )
+        )
+    return out
+
+
+def _word_claims(p: Paragraph, t: str) -> list[Claim]:
+    clauses = _spans(t, _CLAUSE_SEP)
+    sentences = _spans(t, _SENTENCE_SEP)
+    out: list[Claim] = []
+
+    def make(kind: ClaimKind, m: re.Match[str], subject: str, **kw: object) -> Claim:
+        clause = _find_span(clauses, m.start())
+        return Claim(
+            kind=kind,
+            value=kw.pop("value", None),  # type: ignore[arg-type]
+            decimals=0,
+            unit=None,
+            direction=kw.pop("direction", None),  # type: ignore[arg-type]
+            sign=kw.pop("sign", None),  # type: ignore[arg-type]
+            subject=subject,
+            clause=p.text[clause[0] : clause[1]].strip(_CLAUSE_SEP + " "),
+            span=(m.start(), m.end()),
+            paragraph=p,
+            printed=m.group(0),
+            sentence=_find_span(sentences, m.start()),
+            **kw,  # type: ignore[arg-type]
+        )
+
+    for m in _FLAT_RE.finditer(t):
+        clause = _find_span(clauses, m.start())
+        sentence = _find_span(sentences, m.start())
+        cm = _last_compare(t[sentence[0] : m.start()])
+        subject = clean_subject(_COMPARE_RE.sub("", t[clause[0] : m.start()]))
+        out.append(
+            make(
+                ClaimKind.FLAT,
+                m,
+                subject,
+                value=Decimal(0),
+                direction=m.group(0),
+                sign=0,
+                compare_to=re.sub(r"\s+", "", cm.group("to")) if cm else None,
+            )
+        )
+    for m in _VERSUS_RE.finditer(t):
+        w = m.group("dir")
+        out.append(
+            make(
+                ClaimKind.COMPARISON,
+                m,
+                m.group("a"),
+                direction=w,
+                sign=_VERSUS_SIGN[w],
+                compare_to=m.group("b"),
+            )
+        )
+    for m in _CLASS_RE.finditer(t):
+        out.append(make(ClaimKind.CLASS_NAME, m, m.group(0)))
+    for m in _DEPT_LABEL_RE.finditer(t):
+        if _ORG_SUFFIX.search(m.group("name")):
+            out.append(make(ClaimKind.DEPARTMENT, m, m.group("name")))
+    stripped = t.strip()
+    if (
+        4 <= len(stripped) <= 30
+        and _ORG_SUFFIX.search(stripped)
+        and not re.search(r"[，。；：:\d]", stripped)
+    ):
+        m2 = re.search(re.escape(stripped), t)
+        if m2:
+            out.append(make(ClaimKind.DEPARTMENT, m2, stripped))
+    return out
+
+
+def extract_claims(p: Paragraph) -> list[Claim]:
+    """All claims of one paragraph, in text order."""
+    t = p.text.translate(_FULLWIDTH)
+    claims = _number_claims(p, t) + _date_and_year_claims(p, t) + _word_claims(p, t)
+    return sorted(claims, key=lambda c: (c.span[0], c.span[1]))

@@ -1,0 +1,253 @@
+"""W-7 (years and dates vs the report year), W-8 (one indicator, two values), W-13 (类 names by year)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from decimal import Decimal
+
+from checks.findings import Severity
+from checks.text.claims import Claim, ClaimKind, clean_subject
+from checks.text.paragraphs import Paragraph, is_part_title, part_kind
+from checks.text.rules import Tally, make_finding
+
+# 2019 classification reform (domain.md §1.3): old name -> new name
+RENAMED_2019 = {
+    "文化体育与传媒支出": "文化旅游体育与传媒支出",
+    "医疗卫生与计划生育支出": "卫生健康支出",
+    "资源勘探信息等支出": "资源勘探工业信息等支出",
+    "国土海洋气象等支出": "自然资源海洋气象等支出",
+}
+FIRST_YEAR = {"灾害防治及应急管理支出": 2019, "抗疫特别国债安排的支出": 2020}
+
+
+def infer_report_year(paragraphs: list[Paragraph]) -> int | None:
+    """The year in the part titles (2018年度部门决算情况说明), else the most frequent year."""
+    titles = Counter(
+        int(m.group(1))
+        for p in paragraphs
+        if is_part_title(p.text) and (m := re.search(r"(?<!\d)(\d{4})\s*年", p.text))
+    )
+    if titles:
+        return titles.most_common(1)[0][0]
+    years = Counter(int(m.group(1)) for p in paragraphs for m in re.finditer(r"(?<!\d)(\d{4})\s*年", p.text))
+    return years.most_common(1)[0][0] if years else None
+
+
+def check_years(claims: list[Claim], report_year: int | None, tally: Tally | None = None) -> Tally:
+    """W-7: 截至 dates, 比/与 comparison years, part-title years, years with a stray digit."""
+    tally = Tally() if tally is None else tally
+    if report_year is None:
+        return tally
+    for c in claims:
+        if c.kind not in (ClaimKind.DATE, ClaimKind.YEAR) or c.value is None:
+            continue
+        digits = str(int(c.value))
+        if len(digits) != 4:
+            if len(digits) == 5 and str(report_year) in (digits[1:], digits[:4]):
+                tally.fail(
+                    make_finding(
+                        "W-7",
+                        f"年份“{c.printed}”多出一位数字，应为“{report_year}年”",
+                        [c],
+                        severity=Severity.WARNING,
+                        expected=f"{report_year}年",
+                        actual=c.printed,
+                    )
+                )
+            continue
+        year = int(c.value)
+        if c.kind == ClaimKind.DATE and c.role == "deadline":
+            if year == report_year:
+                tally.ok("W-7")
+            else:
+                tally.fail(
+                    make_finding(
+                        "W-7",
+                        f"“{c.printed}”的年份与报告年度{report_year}年不符，决算数据应截至{report_year}年12月31日",
+                        [c],
+                        expected=f"{report_year}年12月31日",
+                        actual=c.printed,
+                    )
+                )
+        elif c.kind == ClaimKind.YEAR and c.role == "compare":
+            if year == report_year - 1:
+                tally.ok("W-7")
+            else:
+                tally.fail(
+                    make_finding(
+                        "W-7",
+                        f"比较年度“{c.printed}”应为上年（{report_year - 1}年）",
+                        [c],
+                        expected=f"{report_year - 1}年",
+                        actual=c.printed,
+                    )
+                )
+        elif c.kind == ClaimKind.YEAR and c.role is None and _opens_statement(c, claims):
+            if year == report_year:
+                tally.ok("W-7")
+            else:
+                tally.fail(
+                    make_finding(
+                        "W-7",
+                        f"“{c.printed}”开头陈述本年数，年份应为报告年度{report_year}年",
+                        [c],
+                        expected=f"{report_year}年",
+                        actual=c.printed,
+                    )
+                )
+        elif c.kind == ClaimKind.YEAR and is_part_title(c.paragraph.text):
+            if year == report_year:
+                tally.ok("W-7")
+            else:
+                tally.fail(
+                    make_finding(
+                        "W-7",
+                        f"标题年份“{c.printed}”与报告年度{report_year}年不符",
+                        [c],
+                        expected=f"{report_year}年",
+                        actual=c.printed,
+                    )
+                )
+    return tally
+
+
+_LEAD = re.compile(r"^[\s“”\"]*(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*)?$")
+
+
+def _opens_statement(year: Claim, claims: list[Claim]) -> bool:
+    """'2018年度财政拨款收入…1680.02万元': a year opening a sentence that states an amount.
+
+    A year inside a sentence ('2017年度…表彰经费40万元' paid this year) is not the period of the figures.
+    """
+    text = year.paragraph.text
+    if not _LEAD.match(text[year.sentence[0] : year.span[0]]):
+        return False
+    return any(
+        c.paragraph is year.paragraph and c.sentence == year.sentence and c.is_money and c.role != "prior"
+        for c in claims
+        if c.value is not None
+    )
+
+
+# --- W-8 ---------------------------------------------------------------------------------------
+
+_STAFF_UNITS = {"人", "名", "辆", "台", "台（套）"}
+_ORG_NOUN = re.compile(r"科室|处室|内设机构|机构|下属|二级单位|事业单位|股室")  # 8个科室, not 24个系统
+_ORG_PREFIX = re.compile(r"^.*?(?:中心|局|委员会|办公室|单位|部门)(?=核定|内设|现有|共有|下设|机关)")
+_VERB_PREFIX = re.compile(r"^(?:核定|现有|共有|下设|内设)")
+_GENERIC = re.compile(r"支出|收入|预算|决算|数|为|年初|财政拨款|总|合计|金额|资金|经费|本年|的|比例")
+
+
+def indicator_key(c: Claim) -> tuple[str, str, str] | None:
+    """(subject, unit family, noun) naming what a figure measures, or None when too vague to compare."""
+    if c.value is None or c.approx or c.role == "prior":
+        return None
+    if c.kind == ClaimKind.AMOUNT and c.is_money:
+        fam = "万元"
+    elif c.kind == ClaimKind.COUNT and (
+        c.unit in _STAFF_UNITS or (c.unit == "个" and _ORG_NOUN.search(c.noun or ""))
+    ):
+        fam = c.unit or ""
+    else:
+        return None
+    s = clean_subject(c.subject)
+    if ")" in s or "）" in s:
+        opened = s.count("(") + s.count("（")
+        if opened < s.count(")") + s.count("）"):
+            s = re.split(r"[)）]", s)[-1]  # a parenthesis closed before the subject started
+    s = _ORG_PREFIX.sub("", s)
+    s = _VERB_PREFIX.sub("", s)
+    s = re.sub(r"在职$", "", s)
+    s = clean_subject(s)
+    if len(s) < 2 or not _GENERIC.sub("", s):
+        return None
+    return s, fam, c.noun or ""
+
+
+def _place(p: Paragraph) -> str:
+    kind = {
+        "explanation": "情况说明",
+        "overview": "部门概况",
+        "perf_overall": "整体支出绩效评价报告",
+        "perf_project": "项目支出绩效评价报告",
+    }.get(part_kind(p.part), p.part or p.sheet)
+    sec = "".join(p.section)
+    return f"{kind}{sec}" if sec else kind
+
+
+def check_repeated(claims: list[Claim], tally: Tally | None = None) -> Tally:
+    """W-8: a person/vehicle count or a named amount quoted with different values in different sections."""
+    tally = Tally() if tally is None else tally
+    groups: dict[tuple[str, str, str], list[Claim]] = {}
+    for c in claims:
+        if part_kind(c.paragraph.part) == "glossary":
+            continue
+        key = indicator_key(c)
+        if key:
+            groups.setdefault(key, []).append(c)
+    for (subject, fam, noun), cs in groups.items():
+        places = {(c.paragraph.part, c.paragraph.section) for c in cs}
+        if len(places) < 2:
+            continue
+        clusters: list[list[Claim]] = []
+        for c in cs:
+            for cl in clusters:
+                if cl[0].interval().overlaps(c.interval()):
+                    cl.append(c)
+                    break
+            else:
+                clusters.append([c])
+        if len(clusters) == 1:
+            tally.ok("W-8")
+            continue
+        clusters.sort(key=len)  # the odd one out first
+        unit = "万元" if fam == "万元" else fam
+        parts = []
+        for cl in clusters:
+            where = "、".join(dict.fromkeys(_place(c.paragraph) for c in cl))
+            assert cl[0].value is not None
+            parts.append(f"{_fmt(cl[0].value)}{unit}（{where}）")
+        ordered = [c for cl in clusters for c in cl]
+        tally.fail(
+            make_finding(
+                "W-8",
+                f"“{subject}{noun}”在不同部分数值不同：" + "；".join(parts),
+                ordered,
+                expected=f"{_fmt(clusters[-1][0].value or Decimal(0))}{unit}",
+                actual=f"{_fmt(clusters[0][0].value or Decimal(0))}{unit}",
+            )
+        )
+    return tally
+
+
+def _fmt(v: Decimal) -> str:
+    return format(v, "f")
+
+
+def check_class_names(claims: list[Claim], report_year: int | None, tally: Tally | None = None) -> Tally:
+    """W-13: 功能分类 类 names in the text belong to the report year's classification."""
+    tally = Tally() if tally is None else tally
+    if report_year is None:
+        return tally
+    new_to_old = {v: k for k, v in RENAMED_2019.items()}
+    for c in claims:
+        if c.kind != ClaimKind.CLASS_NAME:
+            continue
+        name = c.subject
+        wrong = None
+        if report_year >= 2019 and name in RENAMED_2019:
+            wrong = f"2019年起该类科目名称为“{RENAMED_2019[name]}”"
+        elif report_year <= 2018 and name in new_to_old:
+            wrong = f"{report_year}年该类科目名称为“{new_to_old[name]}”"
+        elif name in FIRST_YEAR and report_year < FIRST_YEAR[name]:
+            wrong = f"“{name}”自{FIRST_YEAR[name]}年起才设立"
+        if wrong is None:
+            tally.ok("W-13")
+        else:
+            tally.fail(
+                make_finding(
+                    "W-13", f"科目名称“{name}”与报告年度{report_year}年不符：{wrong}", [c], actual=name
+                )
+            )
+    return tally

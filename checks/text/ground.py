@@ -1,0 +1,430 @@
+"""表文 checks: numbers in the 情况说明 grounded to the table cells they speak of.
+
+A claim is grounded by its topic (the level-1 heading it sits under: 收入决算, 三公, …) and its
+subject (the words before the number), through the anchor tables below — data, not code, so a
+new template's wording is a change here. Then: amount = cell (Y-1), share = part ÷ the topic's
+denominator (Y-2), completion = 三公 决算 ÷ 预算 (Y-3), "无…收支" = an empty table (Y-4).
+Comparisons are at the printed precision (interval overlap). A claim whose anchor names a cell
+that cannot be found is 未能定位 (info), never an error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from checks.findings import CellRef, Family, Finding, Outcome, Severity
+from checks.layouts import class_code_for_name, norm_label
+from checks.model import Cell, WorkbookModel
+from checks.rules.evaluate import Absent, Unlocated, resolve
+from checks.text.claims import Claim, ClaimKind
+from checks.text.interval import HUNDRED, Interval, round_half_up
+from checks.text.paragraphs import Paragraph, heading_marker, part_kind
+
+# level-1 heading keywords -> topic (first match wins)
+TOPICS: list[tuple[str, str]] = [
+    (r"三公", "sangong"),
+    (r"基本支出", "basic"),
+    (r"一般公共预算财政拨款支出", "gp"),
+    (r"财政拨款收入支出", "fiscal"),
+    (r"政府性基金", "fund"),
+    (r"国有资本经营", "soe"),
+    (r"收入支出决算总体|收支决算总体|总体情况", "overall"),
+    (r"收入决算", "income"),
+    (r"支出决算", "expense"),
+    (r"绩效", "perf"),
+    (r"其他重要事项|机关运行", "other"),
+]
+
+_FISCAL_01 = ["01|收入|财政拨款收入|金额", "02|main|合计|财政拨款收入"]
+
+# topic -> [(subject regex, [refs tried in order])]; "{k}" is 预算/决算 from the claim's role
+AMOUNTS: dict[str, list[tuple[str, list[str]]]] = {
+    "overall": [
+        (r"(收入|支出|收支)(决算)?总计", ["01|收入|总计|金额"]),
+        (r"^(本年)?(总)?收入(合计)?$", ["01|收入|本年收入合计|金额"]),
+        (r"^(本年)?(总)?支出(合计)?$", ["01|支出|本年支出合计|金额"]),
+    ],
+    "income": [
+        (r"一般公共预算财政拨款收入$", ["01|收入|一般公共预算财政拨款收入|金额"]),
+        (r"政府性基金预算财政拨款收入$", ["01|收入|政府性基金预算财政拨款收入|金额"]),
+        (r"国有资本经营预算财政拨款收入$", ["01|收入|国有资本经营预算财政拨款收入|金额"]),
+        (r"财政拨款收入$", _FISCAL_01),
+        (r"上级补助收入$", ["01|收入|上级补助收入|金额"]),
+        (r"事业收入$", ["01|收入|事业收入|金额"]),
+        (r"(?<!事业)经营收入$", ["01|收入|经营收入|金额"]),
+        (r"附属单位上缴收入$", ["01|收入|附属单位上缴收入|金额"]),
+        (r"其他收入$", ["01|收入|其他收入|金额"]),
+        (r"^(本年)?(总)?收入(合计)?$", ["01|收入|本年收入合计|金额"]),
+    ],
+    "expense": [
+        (r"基本支出$", ["03|main|合计|基本支出"]),
+        (r"项目支出$", ["03|main|合计|项目支出"]),
+        (r"上缴上级支出$", ["03|main|合计|上缴上级支出"]),
+        (r"(?<!对附属单位补助)经营支出$", ["03|main|合计|经营支出"]),
+        (r"对附属单位补助支出$", ["03|main|合计|对附属单位补助支出"]),
+        (r"财政拨款(总)?支出$", ["04|支出|本年支出合计|合计"]),
+        (r"^(本年)?(总)?支出(合计)?$", ["01|支出|本年支出合计|金额"]),
+    ],
+    "fiscal": [
+        (r"一般公共预算财政拨款(收入)?$", ["04|收入|一般公共预算财政拨款|金额"]),
+        (r"一般公共预算财政拨款支出$", ["04|支出|本年支出合计|一般公共预算财政拨款"]),
+        (r"政府性基金预算财政拨款(收入)?$", ["04|收入|政府性基金预算财政拨款|金额"]),
+        (r"政府性基金预算财政拨款支出$", ["04|支出|本年支出合计|政府性基金预算财政拨款"]),
+        (r"国有资本经营预算财政拨款(收入)?$", ["04|收入|国有资本经营预算财政拨款|金额"]),
+        (r"国有资本经营预算财政拨款支出$", ["04|支出|本年支出合计|国有资本经营预算财政拨款"]),
+        (r"财政拨款(总)?收入$", ["04|收入|本年收入合计|金额"]),
+        (r"财政拨款(总)?支出$", ["04|支出|本年支出合计|合计"]),
+        (r"(收入|支出|收支)(决算)?总计", ["04|收入|总计|金额"]),
+    ],
+    "gp": [
+        (r"^(本年)?(一般公共预算)?财政拨款(本年)?(总)?支出(决算)?$", ["05|main|合计|合计"]),
+        (r"基本支出$", ["05|main|合计|基本支出"]),
+        (r"项目支出$", ["05|main|合计|项目支出"]),
+    ],
+    "basic": [
+        (r"工资福利", ["06|main|301|决算数"]),
+        (r"对个人和家庭", ["06|main|303|决算数"]),
+        (r"商品和?服务", ["06|main|302|决算数"]),
+        (r"资本性支出", ["06|main|310|决算数"]),
+        (r"人员经费", ["06|main|人员经费合计|决算数"]),
+        (r"公用经费", ["06|main|公用经费合计|决算数"]),
+        (r"基本支出(总计|合计)?$", ["05|main|合计|基本支出"]),
+    ],
+    "sangong": [],  # items and 预算/决算 from the sentence: see _sangong_ref
+    "fund": [
+        (r"收入$", ["08|main|合计|本年收入"]),
+        (r"支出$", ["08|main|合计|本年支出合计"]),
+    ],
+    "soe": [
+        (r"支出$", ["09|main|合计|本年支出合计"]),
+    ],
+    "perf": [
+        (r"纳入.*绩效.*金额", ["01|支出|本年支出合计|金额"]),
+        (r"^基本支出$", ["03|main|合计|基本支出"]),
+        (r"^项目支出$", ["03|main|合计|项目支出"]),
+    ],
+    "other": [
+        (r"机关运行经费", ["06|main|公用经费合计|决算数"]),
+    ],
+}
+
+# topic -> share denominator, unless the words after 占 name one (SHARE_BASES)
+SHARE_DEFAULT: dict[str, str] = {
+    "income": "01|收入|本年收入合计|金额",
+    "expense": "01|支出|本年支出合计|金额",
+    "gp": "05|main|合计|合计",
+    "basic": "05|main|合计|基本支出",
+    "sangong": "07|main|data|决算:合计",
+}
+SHARE_BASES: list[tuple[str, str]] = [  # whole words after 占 (…的)
+    (r"^(本年)?(总)?收入(合计)?的?$", "01|收入|本年收入合计|金额"),
+    (r"^(本年)?(一般公共预算)?财政拨款(总)?支出(合计)?的?$", "05|main|合计|合计"),
+    (r"^基本支出(合计)?的?$", "05|main|合计|基本支出"),
+    (r"^(本年)?(总)?支出(合计)?的?$", "01|支出|本年支出合计|金额"),
+]
+SANGONG_ITEMS: list[tuple[str, str]] = [
+    (r"因公出国", "因公出国（境）费"),
+    (r"公务用车购置费?(及|和|与)运行", "公务用车小计"),
+    (r"公务用车购置", "公务用车购置费"),
+    (r"公务用车运行|运行维护", "公务用车运行费"),
+    (r"公务接待", "公务接待费"),
+    (r"三公", "合计"),
+]
+# 06 款 names quoted in 一般性支出 / other paragraphs (会议费, 培训费 …)
+ECON_SUBJECT = re.compile(r"(会议费|培训费|差旅费|办公费|印刷费|水费|电费|邮电费|物业管理费|租赁费|维修（护）费|劳务费)$")
+_EMPTY_STATEMENT = [
+    (re.compile(r"(无|没有)[^。；，]{0,12}政府性基金"), "08", "政府性基金预算财政拨款收入支出决算表"),
+    (re.compile(r"(无|没有)[^。；，]{0,12}国有资本经营"), "09", "国有资本经营预算财政拨款支出决算表"),
+    (re.compile(r"(无|没有)[^。；，]{0,6}三公"), "07", "“三公”经费支出决算表"),
+]
+
+
+@dataclass
+class GroundResult:
+    findings: list[Finding] = field(default_factory=list)
+    checked: int = 0
+    passed: int = 0
+    per_rule: dict[str, list[int]] = field(default_factory=dict)  # id -> [checked, passed]
+
+    def count(self, rule: str, ok: bool) -> None:
+        self.checked += 1
+        self.passed += ok
+        c = self.per_rule.setdefault(rule, [0, 0])
+        c[0] += 1
+        c[1] += ok
+
+
+def topics_of(paragraphs: list[Paragraph]) -> dict[int, tuple[str, str]]:
+    """paragraph index -> (topic, level-2 heading text) for the 情况说明 part."""
+    level1: dict[tuple[str, str], str] = {}
+    level2: dict[tuple[str, str, str], str] = {}
+    for p in paragraphs:
+        hm = heading_marker(p.text)
+        if hm and len(p.text) <= 60 and p.section:
+            if hm[0] == 1:
+                level1.setdefault((p.part, p.section[0]), p.text)
+            elif hm[0] == 2 and len(p.section) > 1:
+                level2.setdefault((p.part, p.section[0], p.section[1]), p.text)
+    out = {}
+    for p in paragraphs:
+        if not p.section or part_kind(p.part) not in ("explanation", ""):
+            continue
+        head = level1.get((p.part, p.section[0]), p.heading)
+        topic = next((t for pat, t in TOPICS if re.search(pat, head)), "")
+        sub = level2.get((p.part, p.section[0], p.section[1]), "") if len(p.section) > 1 else ""
+        if topic == "gp" and re.search(r"三公", sub):
+            topic = "sangong"
+        out[p.index] = (topic, sub)
+    return out
+
+
+def _cell(model: WorkbookModel, refs: list[str]) -> tuple[Cell | None, str | None]:
+    """First resolvable ref -> (cell, None); none resolvable -> (None, why)."""
+    why = None
+    for ref in refs:
+        try:
+            terms = resolve(model, ref)
+        except Absent:
+            why = why or f"缺少{ref.split('|')[0]}表"
+            continue
+        except Unlocated as u:
+            why = f"{u.table.name}中的{u.what}"
+            continue
+        if terms and terms[0].cell is not None:
+            return terms[0].cell, None
+    return None, why
+
+
+def _item_from(text: str) -> str | None:
+    """The 三公 item named last in `text`; longer names shadow the shorter ones they contain."""
+    masked = text
+    found: list[tuple[int, str]] = []
+    for pat, item in SANGONG_ITEMS:
+        for m in re.finditer(pat, masked):
+            found.append((m.start(), item))
+            masked = masked[: m.start()] + "＿" * (m.end() - m.start()) + masked[m.end() :]
+    return max(found)[1] if found else None
+
+
+def _sangong_ref(c: Claim) -> list[str] | None:
+    item = _item_from(c.subject) or _item_from(c.paragraph.text[c.sentence[0] : c.span[0]])
+    if item is None:
+        return None
+    k = "预算" if c.role == "budget" or (c.role != "final" and "预算" in c.subject and "决算" not in c.subject) else "决算"
+    return [f"07|main|data|{k}:{item}"]
+
+
+def _refs_for(model: WorkbookModel, c: Claim, topic: str, sub: str) -> list[str] | None:
+    subject = norm_label(c.subject).replace("拔款", "拨款")
+    subject = re.sub(r"^(基中|其中|中)", "", subject)
+    if topic == "sangong":
+        return _sangong_ref(c)
+    if topic == "gp" and ("结构" in sub or "具体" in sub or not sub):
+        code = class_code_for_name(re.sub(r"[（(]类[）)]", "", subject))
+        if code:
+            return [f"05|main|{code}|合计"]
+        m = re.search(r"([^（）]+)（项）", c.paragraph.text[c.sentence[0] : c.span[0]])
+        if m and c.role == "final":
+            code = _xiang_code(model, m.group(1))
+            return [f"05|main|{code}|合计"] if code else None
+    for pat, refs in AMOUNTS.get(topic, []):
+        if re.search(pat, subject):
+            return refs
+    if topic in ("other", "perf", "") and ECON_SUBJECT.search(subject):
+        code = _econ_code(model, ECON_SUBJECT.search(subject).group(1))
+        return [f"06|main|{code}|决算数"] if code else None
+    return None
+
+
+def _xiang_code(model: WorkbookModel, name: str) -> str | None:
+    t = model.get("05")
+    if t is None:
+        return None
+    hits = [r.code for r in t.rows("main") if r.level == 3 and norm_label(r.label) == norm_label(name)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _econ_code(model: WorkbookModel, name: str) -> str | None:
+    t = model.get("06")
+    if t is None:
+        return None
+    hits = [r.code for r in t.rows("main") if r.code and len(r.code) == 5 and norm_label(r.label) == name]
+    return hits[0] if len(hits) == 1 else None
+
+
+_TO_WAN = {"元": Decimal("0.0001"), "千元": Decimal("0.1")}
+
+
+def _cell_interval(cell: Cell, unit: str | None = None) -> Interval:
+    """The printed cell as an interval, in 万元 when the workbook unit is given (claims are in 万元)."""
+    v = cell.value or Decimal(0)
+    iv = Interval(v - cell.half, v + cell.half)
+    if unit not in _TO_WAN:
+        return iv
+    # a table in 元 is quoted in 万元 to 2 decimals: allow for that rounding as well
+    wan = round_half_up(v * _TO_WAN[unit], 2)
+    exact = iv.scale(_TO_WAN[unit])
+    return Interval(min(exact.lo, wan - Decimal("0.005")), max(exact.hi, wan + Decimal("0.005")))
+
+
+def _fmt(v: Decimal, decimals: int) -> str:
+    return f"{round_half_up(v, decimals):,.{decimals}f}"
+
+
+def _where(cell: Cell, model: WorkbookModel) -> str:
+    t = next((t for t in model.tables if t.sheet == cell.sheet and t.first_col <= cell.col <= t.last_col
+              and t.title_row <= cell.row <= t.last_row), None)
+    return f"{t.name if t else cell.sheet} {cell.ref.cell}"
+
+
+def _finding(rule: str, severity: Severity, message: str, c: Claim, cells: list[CellRef], **kw) -> Finding:
+    return Finding(rule=rule, severity=severity, family=Family.TEXT, message=message,
+                   cells=[CellRef(c.paragraph.sheet, c.paragraph.cell), *cells], text=c.clause.strip(), **kw)
+
+
+def ground_claims(model: WorkbookModel, paragraphs: list[Paragraph], claims: list[Claim]) -> GroundResult:
+    res = GroundResult()
+    topics = topics_of(paragraphs)
+    by_para: dict[int, list[Claim]] = {}
+    for c in claims:
+        by_para.setdefault(c.paragraph.index, []).append(c)
+    grounded: dict[int, Cell] = {}  # id(claim) -> cell, for shares
+    for idx, cs in by_para.items():
+        if idx not in topics:
+            continue
+        topic, sub = topics[idx]
+        for c in cs:
+            if c.kind != ClaimKind.AMOUNT or not c.is_money or c.approx or c.role in ("prior", "compare"):
+                continue
+            refs = _refs_for(model, c, topic, sub)
+            if not refs:
+                continue
+            cell, why = _cell(model, refs)
+            if cell is None:
+                if why and not why.startswith("缺少"):
+                    res.findings.append(_finding("Y-1", Severity.INFO, f"未能定位：“{c.clause.strip()}”对应的{why}",
+                                                 c, [], outcome=Outcome.UNLOCATED))
+                continue
+            if cell.status in ("uncached", "text"):
+                continue
+            grounded[id(c)] = cell
+            ok = c.interval().overlaps(_cell_interval(cell, model.unit))
+            res.count("Y-1", ok)
+            if ok:
+                continue
+            expected = f"{_fmt(cell.value or Decimal(0), 2)}{'万元' if model.unit != '元' else '元'}"
+            res.findings.append(_finding(
+                "Y-1", Severity.ERROR,
+                f"文中“{c.subject}{c.printed}”与{_where(cell, model)}的 {expected} 不符",
+                c, [cell.ref], expected=expected, actual=c.printed))
+        for c in cs:
+            if c.kind == ClaimKind.SHARE and c.value is not None:
+                _check_share(model, c, cs, topic, grounded, res)
+            elif c.kind == ClaimKind.COMPLETION and topic == "sangong" and c.value is not None:
+                _check_completion(model, c, res)
+    _check_empty_statements(model, paragraphs, topics, res)
+    return res
+
+
+def _part_of_share(c: Claim, cs: list[Claim]) -> Claim | None:
+    before = [x for x in cs if x.kind == ClaimKind.AMOUNT and x.is_money and x.span[0] < c.span[0]
+              and x.sentence == c.sentence]
+    return before[-1] if before else None
+
+
+def _check_share(model, c: Claim, cs: list[Claim], topic: str, grounded: dict, res: GroundResult) -> None:
+    if topic not in SHARE_DEFAULT:
+        return  # e.g. 政府采购 shares: their base is in the text, checked by W-11
+    den_ref = None
+    den_words = norm_label(c.denominator or "")
+    if den_words not in ("", "支出", "收入", "总额"):  # a bare 支出 means the topic's own total
+        den_ref = next((ref for pat, ref in SHARE_BASES if re.search(pat, den_words)), None)
+        if topic == "gp" and den_ref == "01|支出|本年支出合计|金额" and "财政拨款" in den_words:
+            den_ref = "05|main|合计|合计"
+    den_ref = den_ref or SHARE_DEFAULT.get(topic)
+    part = _part_of_share(c, cs)
+    if den_ref is None or part is None:
+        return
+    den, _ = _cell(model, [den_ref])
+    if den is None or not den.value:
+        return
+    part_cell = grounded.get(id(part))
+    part_iv = _cell_interval(part_cell, model.unit) if part_cell is not None else part.interval()
+    ratio = (part_iv / _cell_interval(den, model.unit)).scale(HUNDRED)
+    claim_iv = Interval.printed(c.value, c.decimals)
+    res.count("Y-2", claim_iv.overlaps(ratio))
+    if claim_iv.overlaps(ratio):
+        return
+    mid = _cell_interval(part_cell, model.unit).mid if part_cell is not None else part.wan()
+    mid = mid / _cell_interval(den, model.unit).mid * HUNDRED
+    expected = f"{_fmt(mid, max(c.decimals, 2))}%"
+    hint = ""
+    if topic == "sangong":
+        rate = _sangong_completion(model, c)
+        if rate is not None and claim_iv.overlaps(rate):
+            hint = "；所写数值其实是该项的完成预算比例，不是占比"
+    res.findings.append(_finding(
+        "Y-2", Severity.ERROR,
+        f"“{part.subject}{part.printed}，{c.subject}{c.printed}”：按{_where(den, model)}的 "
+        f"{_fmt(den.value, 2)} 计算应为 {expected}{hint}",
+        c, ([part_cell.ref] if part_cell is not None else []) + [den.ref],
+        expected=expected, actual=c.printed or f"{c.value}%"))
+
+
+def _sangong_completion(model: WorkbookModel, c: Claim) -> Interval | None:
+    item = _item_from(c.subject) or _item_from(c.paragraph.text[c.sentence[0] : c.span[0]])
+    if item is None:
+        return None
+    fin, _ = _cell(model, [f"07|main|data|决算:{item}"])
+    bud, _ = _cell(model, [f"07|main|data|预算:{item}"])
+    if fin is None or bud is None or not bud.value:
+        return None
+    return (_cell_interval(fin, model.unit) / _cell_interval(bud, model.unit)).scale(HUNDRED)
+
+
+def _check_completion(model: WorkbookModel, c: Claim, res: GroundResult) -> None:
+    item = _item_from(c.paragraph.text[c.sentence[0] : c.span[0]])
+    if item is None:
+        return
+    fin, _ = _cell(model, [f"07|main|data|决算:{item}"])
+    bud, _ = _cell(model, [f"07|main|data|预算:{item}"])
+    if fin is None or bud is None or not bud.value:
+        return  # a zero budget is W-3's zero-base warning
+    ratio = (_cell_interval(fin, model.unit) / _cell_interval(bud, model.unit)).scale(HUNDRED)
+    ok = Interval.printed(c.value, c.decimals).overlaps(ratio)
+    res.count("Y-3", ok)
+    if ok:
+        return
+    expected = f"{_fmt((fin.value or Decimal(0)) / bud.value * HUNDRED, max(c.decimals, 1))}%"
+    res.findings.append(_finding(
+        "Y-3", Severity.ERROR,
+        f"“{c.clause.strip()}”：按三公表 决算 {_fmt(fin.value or Decimal(0), 2)} ÷ 预算 {_fmt(bud.value, 2)} 应为 {expected}",
+        c, [fin.ref, bud.ref], expected=expected, actual=c.printed or f"{c.value}%"))
+
+
+def _check_empty_statements(model, paragraphs, topics, res: GroundResult) -> None:
+    for p in paragraphs:
+        if p.index not in topics:
+            continue
+        for pat, key, name in _EMPTY_STATEMENT:
+            m = pat.search(p.text)
+            if not m:
+                continue
+            t = model.get(key)
+            if t is None:
+                continue
+            cells = [x for x in t.amount_cells() if x.value]
+            if key == "07":
+                cells = [x for x in cells if x.col in {cc.col for k, cc in t.rows("main")[0].cells.items()
+                                                        if k.startswith("决算")}] if t.rows("main") else []
+            res.count("Y-4", not cells)
+            if not cells:
+                continue
+            clause = re.split(r"[。；]", p.text[m.start():])[0]
+            res.findings.append(Finding(
+                rule="Y-4", severity=Severity.ERROR, family=Family.TEXT,
+                message=f"文中称“{clause}”，但{t.name}{name}有数据（如 {cells[0].ref.cell} = {_fmt(cells[0].value, 2)}）",
+                cells=[CellRef(p.sheet, p.cell)] + [x.ref for x in cells[:5]], text=clause,
+                expected="表中无数据", actual=_fmt(cells[0].value, 2)))

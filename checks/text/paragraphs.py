@@ -1,0 +1,326 @@
+"""Paragraphs of the text parts (情况说明, 部门概况, 绩效评价报告) with their section path.
+
+Text sheets are found by content, never by sheet name: most rows hold one cell, some of
+them long sentences, often under a heading such as 2018年度部门决算情况说明. A paragraph
+knows its sheet and A1 cell (for highlighting), its document part (the title it sits under)
+and its section path from numbered headings 一、/（一）/1、/（1）.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from checks.grid import SheetGrid, WorkbookGrid, a1
+
+# Words that make a short line a document-part title.
+PART_WORDS = (
+    "决算情况说明",
+    "绩效评价报告",
+    "名词解释",
+    "概况",
+    "部门决算表",
+    "绩效评价表",
+    "基础数据表",
+    "情况说明",
+)
+_MARKER_LEVELS = (
+    (re.compile(r"^\s*([一二三四五六七八九十]+)\s*[、.．]"), 1),
+    (re.compile(r"^\s*[（(]\s*([一二三四五六七八九十]+)\s*[）)]"), 2),
+    (re.compile(r"^\s*(\d{1,2})\s*[、．](?!\d)"), 3),
+    (re.compile(r"^\s*[（(]\s*(\d{1,2})\s*[）)]"), 4),
+)
+_PART_NO = re.compile(r"^\s*第[一二三四五六七八九十]+部分\s*$")
+_SENTENCE_PUNCT = re.compile(r"[。，；,;：:！？]")
+_CJK = r"\u3400-\u9fff"
+_JOINABLE_END = re.compile(rf"[{_CJK}\d.,]$")
+_JOINABLE_START = re.compile(rf"^[{_CJK}\d.,]")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    sheet: str
+    cell: str  # A1 address of the cell holding the paragraph
+    text: str
+    section: tuple[str, ...] = ()  # e.g. ('五', '（二）')
+    part: str = ""  # title of the document part, e.g. '2018年度部门决算情况说明'
+    heading: str = ""  # nearest heading line above (numbered or not), for context
+    index: int = 0  # order in the document
+
+
+def part_kind(part: str) -> str:
+    """Kind of document part: explanation / overview / glossary / perf_overall / perf_project / ''."""
+    if "项目支出绩效" in part or ("项目" in part and "绩效" in part):
+        return "perf_project"
+    if "绩效" in part:
+        return "perf_overall"
+    if "名词解释" in part:
+        return "glossary"
+    if "情况说明" in part:
+        return "explanation"
+    if "概况" in part:
+        return "overview"
+    return ""
+
+
+def heading_marker(text: str) -> tuple[int, str] | None:
+    """(level, marker) when the text begins with a numbered heading, e.g. (2, '（二）')."""
+    for rx, level in _MARKER_LEVELS:
+        m = rx.match(text)
+        if m:
+            tag = m.group(1)
+            return level, {1: tag, 2: f"（{tag}）", 3: tag, 4: f"（{tag}）"}[level]
+    return None
+
+
+def is_part_title(text: str) -> bool:
+    t = text.strip()
+    if not t or len(t) > 40 or _SENTENCE_PUNCT.search(t) or heading_marker(t):
+        return False
+    return any(w in t for w in PART_WORDS)
+
+
+def _is_heading_line(text: str) -> bool:
+    t = text.strip()
+    if heading_marker(t):
+        return len(t) <= 40 and "。" not in t
+    return 0 < len(t) <= 20 and not _SENTENCE_PUNCT.search(t) and not re.search(r"\d", t)
+
+
+class _Sectioner:
+    """Tracks part, section path and nearest heading while paragraphs stream by."""
+
+    def __init__(self, part: str) -> None:
+        self.part = part
+        self.path: list[tuple[int, str]] = []
+        self.heading = ""
+
+    def feed(self, text: str) -> None:
+        t = text.strip()
+        if _PART_NO.match(t):
+            self.path, self.heading = [], ""
+            return
+        if is_part_title(t):
+            self.part, self.path, self.heading = t, [], ""
+            return
+        hm = heading_marker(t)
+        if hm:
+            level, marker = hm
+            self.path = [(lv, mk) for lv, mk in self.path if lv < level] + [(level, marker)]
+        if _is_heading_line(t):
+            self.heading = t
+
+    @property
+    def section(self) -> tuple[str, ...]:
+        return tuple(mk for _, mk in self.path)
+
+
+def join_broken_lines(lines: list[str]) -> list[str]:
+    """Undo line breaks inside words/numbers (pdfplumber output): '较上年增加' + '184.20万元'.
+
+    A break is joined only when both sides are CJK/digits, the line is as long as a full
+    printed line (a short line is a title or a paragraph end) and the next line does not
+    open a heading.
+    """
+    lengths = sorted(len(s.rstrip()) for s in lines if s.strip())
+    if not lengths:
+        return []
+    full = max(20, lengths[int(0.9 * (len(lengths) - 1))] if len(lengths) >= 10 else lengths[-1])
+    out: list[str] = []
+    for raw in lines:
+        line = raw.rstrip()
+        if not line.strip():
+            out.append("")
+            continue
+        if (
+            out
+            and out[-1]
+            and len(out[-1]) >= 0.8 * full
+            and _JOINABLE_END.search(out[-1])
+            and _JOINABLE_START.search(line.lstrip())
+            and not heading_marker(line)
+            and not _PART_NO.match(line)
+        ):
+            out[-1] = out[-1] + line.lstrip()
+        else:
+            out.append(line)
+    return out
+
+
+def _is_table_line(line: str) -> bool:
+    return line.startswith("\t")
+
+
+def _prose_lines(text: str) -> list[tuple[int, str]]:
+    """(1-based line number, line) for lines outside tab-delimited table blocks."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    out: list[tuple[int, str]] = []
+    in_table = False
+    prev_blank = False
+    for i, line in enumerate(lines):
+        if _is_table_line(line):
+            in_table, prev_blank = True, False
+            continue
+        if not line.strip():
+            prev_blank = True
+            out.append((i + 1, ""))
+            continue
+        if in_table and (not prev_blank or _short_cell_continuation(lines, i)):
+            continue  # a cell's continuation line
+        in_table, prev_blank = False, False
+        out.append((i + 1, line))
+    return out
+
+
+def _short_cell_continuation(lines: list[str], i: int) -> bool:
+    """A short word after a blank line inside a table ('三级' / '' / '指标') still belongs to a cell."""
+    for nxt in lines[i:]:
+        if _is_table_line(nxt):
+            return True
+        if nxt.strip() and (len(nxt.strip()) > 8 or _SENTENCE_PUNCT.search(nxt)):
+            return False
+    return False
+
+
+def paragraphs_from_text(text: str, source: str) -> list[Paragraph]:
+    """Paragraphs of a plain text (.txt/.docx export): one per non-empty prose line.
+
+    Table blocks (lines starting with a tab, as exported from .docx) are skipped; see
+    `texttables.tables_from_text`. Each paragraph is addressed as if it sat in column A
+    of a sheet named `source`, one paragraph per row.
+    """
+    prose = _prose_lines(text)
+    joined = join_broken_lines([ln for _, ln in prose])
+    sectioner = _Sectioner(source)
+    out: list[Paragraph] = []
+    for line in joined:
+        t = line.strip()
+        if not t:
+            continue
+        sectioner.feed(t)
+        out.append(
+            Paragraph(
+                sheet=source,
+                cell=a1(len(out), 0),
+                text=t,
+                section=sectioner.section,
+                part=sectioner.part,
+                heading=sectioner.heading,
+                index=len(out),
+            )
+        )
+    return out
+
+
+# --- workbooks ---------------------------------------------------------------------------------
+
+
+def _long_text(v: object) -> bool:
+    return (
+        isinstance(v, str)
+        and len(v.strip()) >= 20
+        and re.search(rf"[{_CJK}]", v) is not None
+        and (re.search(r"[，。；]", v) is not None)
+    )
+
+
+def _non_empty(row: list[object]) -> list[tuple[int, object]]:
+    return [(c, v) for c, v in enumerate(row) if v is not None and str(v).strip() != ""]
+
+
+def is_text_sheet(sheet: SheetGrid) -> bool:
+    """Most non-empty rows hold one cell, and there is long prose or a text-part heading."""
+    rows = [_non_empty(r) for r in sheet.rows]
+    rows = [r for r in rows if r]
+    if not rows:
+        return False
+    single = sum(1 for r in rows if len(r) == 1)
+    long_cells = sum(1 for r in rows for _, v in r if _long_text(v))
+    titled = any(
+        isinstance(v, str) and any(is_part_title(x) for x in v.split("\n")) for r in rows for _, v in r
+    )
+    return single / len(rows) >= 0.8 and long_cells >= 1 and (titled or long_cells >= 3)
+
+
+def _sheet_paragraphs(sheet: SheetGrid, start_index: int) -> list[Paragraph]:
+    sectioner = _Sectioner(sheet.name)
+    out: list[Paragraph] = []
+    for r, row in enumerate(sheet.rows):
+        cells = [(c, v) for c, v in _non_empty(row) if isinstance(v, str)]
+        if not cells:
+            continue
+        c, v = cells[0]
+        for line in join_broken_lines(str(v).split("\n")):
+            t = line.strip()
+            if not t:
+                continue
+            sectioner.feed(t)
+            out.append(
+                Paragraph(
+                    sheet=sheet.name,
+                    cell=a1(r, c),
+                    text=t,
+                    section=sectioner.section,
+                    part=sectioner.part,
+                    heading=sectioner.heading,
+                    index=start_index + len(out),
+                )
+            )
+    return out
+
+
+def text_paragraphs(wb: WorkbookGrid) -> list[Paragraph]:
+    """All paragraphs of the workbook's text sheets, in sheet order."""
+    out: list[Paragraph] = []
+    for sheet in wb.sheets:
+        if not sheet.hidden and is_text_sheet(sheet):
+            out.extend(_sheet_paragraphs(sheet, len(out)))
+    return out
+
+
+# --- files -------------------------------------------------------------------------------------
+
+
+def read_text_file(path: str | Path) -> str:
+    """Text of a .txt (utf-8 or gb18030) or .docx file; .docx tables come out as tab-led cell lines."""
+    p = Path(path)
+    if p.suffix.lower() == ".docx":
+        return _read_docx(p)
+    data = p.read_bytes()
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+def _read_docx(path: Path) -> str:
+    import docx  # lazy: python-docx costs ~100 ms to import
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    doc = docx.Document(str(path))
+    out: list[str] = []
+    for child in doc.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            out.append(DocxParagraph(child, doc).text)
+        elif tag == "tbl":
+            out.extend(_docx_table_lines(Table(child, doc)))
+    return "\n".join(out)
+
+
+def _docx_table_lines(table: object) -> Iterable[str]:
+    """Rows as the .txt export writes them: each cell on a line led by a tab, rows split by a blank."""
+    seen: list[object] = []  # merged cells repeat their <w:tc>; keep refs so identity holds
+    yield ""
+    for row in table.rows:  # type: ignore[attr-defined]
+        for cell in row.cells:
+            tc = cell._tc
+            repeated = any(tc is s for s in seen)
+            seen.append(tc)
+            yield "\t" + ("" if repeated else cell.text)
+        yield ""

@@ -1,0 +1,291 @@
+"""绩效 tables read from grids: the 评价表 (indicator tree with 分值 and 得分) and the 基础数据表.
+
+Columns are found from header words (一级/二级/三级指标, 分值, 评价标准, 指标说明, 得分), never
+by position; maxima come from 分值 columns or from '（4分）' inside the indicator name. Rows the
+export shortened (a merged score cell) give their score in the last cell. The result is plain
+data (`ScoreTable`, `BaseData`) so the checks can be tested without grids.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from checks.grid import SheetGrid
+
+_WS = re.compile(r"[\s\u3000]+")
+_MAX_IN_NAME = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[）)]")
+_NUMERIC = re.compile(r"^-?\d{1,3}(?:,\d{3})*(?:\.\d+)?$|^-?\d+(?:\.\d+)?$")
+
+
+def norm(v: object) -> str:
+    return _WS.sub("", str(v)) if v is not None else ""
+
+
+def to_number(v: object) -> tuple[Decimal, int] | None:
+    """Cell -> (value, printed decimals); '110,700.00' and 5 and '　7' are numbers, '——' is not."""
+    if isinstance(v, bool) or v is None:
+        return None
+    if isinstance(v, int | float):
+        d = Decimal(repr(v)).normalize() if isinstance(v, float) else Decimal(v)
+        exp = d.as_tuple().exponent
+        if isinstance(exp, int) and exp > 0:
+            d = d.quantize(Decimal(1))  # 5E+2 -> 500
+        exp = d.as_tuple().exponent
+        return d, (-exp if isinstance(exp, int) and exp < 0 else 0)
+    s = norm(v)
+    if not _NUMERIC.match(s):
+        return None
+    try:
+        d = Decimal(s.replace(",", ""))
+    except InvalidOperation:
+        return None
+    exp = d.as_tuple().exponent
+    return d, (-exp if isinstance(exp, int) and exp < 0 else 0)
+
+
+@dataclass
+class ScoreItem:
+    """A 三级指标 row block."""
+
+    name: str
+    level1: str
+    level2: str
+    max_score: Decimal | None
+    score: Decimal | None = None
+    score_decimals: int = 0
+    criterion: str = ""  # 评价标准 (scoring rule)
+    formula: str = ""  # 指标说明 (how the indicator is computed)
+    row: int = 0
+    name_col: int = 0
+    score_cell: tuple[int, int] | None = None
+
+
+@dataclass
+class ScoreGroup:
+    level: int  # 1 or 2
+    name: str
+    max_score: Decimal | None
+    row: int
+    col: int
+    items: list[ScoreItem] = field(default_factory=list)
+    children: list[ScoreGroup] = field(default_factory=list)
+
+
+@dataclass
+class ScoreTable:
+    sheet: str
+    title: str
+    groups: list[ScoreGroup]  # level-1 groups
+    items: list[ScoreItem]
+
+    @property
+    def kind(self) -> str:
+        """perf_project or perf_overall, from the title."""
+        return "perf_project" if "项目" in self.title else "perf_overall"
+
+
+def _title(grid: SheetGrid, header_row: int) -> str:
+    for r in range(header_row):
+        for v in grid.rows[r]:
+            if isinstance(v, str) and "表" in v and norm(v):
+                return norm(v)
+    return grid.name
+
+
+def _find_header(grid: SheetGrid) -> tuple[int, dict[str, int], list[int]] | None:
+    for r, row in enumerate(grid.rows):
+        cells = [norm(v) for v in row]
+        if "得分" not in cells:
+            continue
+        cols: dict[str, int] = {"score": cells.index("得分")}
+        for c, t in enumerate(cells):
+            for key, word in (("l1", "一级"), ("l2", "二级"), ("l3", "三级")):
+                if t.startswith(word) and key not in cols:
+                    cols[key] = c
+            if "评价标准" in t:
+                cols.setdefault("criterion", c)
+            elif t == "指标说明":
+                cols.setdefault("formula", c)
+            elif t == "指标解释":
+                cols.setdefault("explain", c)
+        if {"l1", "l3"} <= cols.keys():
+            maxcols = [c for c, t in enumerate(cells) if t == "分值"]
+            return r, cols, maxcols
+    return None
+
+
+def parse_score_table(grid: SheetGrid) -> ScoreTable | None:
+    """The indicator tree of a 绩效评价表 grid, or None when the grid is not one."""
+    found = _find_header(grid)
+    if not found:
+        return None
+    hr, cols, maxcols = found
+    level_cols = sorted((cols[k], k) for k in ("l1", "l2", "l3") if k in cols)
+    max_col: dict[str, int] = {}
+    for mc in maxcols:
+        owner = [k for c, k in level_cols if c < mc]
+        if owner:
+            max_col[owner[-1]] = mc
+    sc = cols["score"]
+    last_level_col = max([cols["l3"], max_col.get("l3", -1)])
+
+    groups: list[ScoreGroup] = []
+    items: list[ScoreItem] = []
+    g1: ScoreGroup | None = None
+    g2: ScoreGroup | None = None
+    item: ScoreItem | None = None
+
+    def cell(row: list[object], c: int | None) -> str:
+        return norm(row[c]) if c is not None and c < len(row) else ""
+
+    def split_max(text: str, key: str, row: list[object]) -> tuple[str, Decimal | None]:
+        m = _MAX_IN_NAME.search(text)
+        name = _MAX_IN_NAME.sub("", text) if m else text
+        mx = to_number(cell(row, max_col.get(key)))
+        if mx is not None:
+            return name, mx[0]
+        return name, Decimal(m.group(1)) if m else None
+
+    for r in range(hr + 1, grid.n_rows):
+        row = grid.rows[r]
+        texts = [norm(v) for v in row]
+        if not any(texts) or all(t in ("", "指标") for t in texts):
+            continue
+        n1, m1 = split_max(cell(row, cols["l1"]), "l1", row)
+        if n1 or m1 is not None:
+            if g1 is None or (n1 and n1 != g1.name) or (not n1 and m1 is not None):
+                g1 = ScoreGroup(1, n1, m1, r, cols["l1"])
+                groups.append(g1)
+                g2 = None
+        if "l2" in cols:
+            n2, m2 = split_max(cell(row, cols["l2"]), "l2", row)
+            if (n2 or m2 is not None) and g1 is not None:
+                if g2 is None or (n2 and n2 != g2.name) or (not n2 and m2 is not None):
+                    g2 = ScoreGroup(2, n2, m2, r, cols["l2"])
+                    g1.children.append(g2)
+        n3, m3 = split_max(cell(row, cols["l3"]), "l3", row)
+        if n3:
+            if item is not None and m3 is None and "l3" in max_col and g2 is not None and item in g2.items:
+                item.name = f"{item.name}/{n3}"  # shares a merged 分值 cell with the row above
+            else:
+                item = ScoreItem(
+                    n3, g1.name if g1 else "", g2.name if g2 else "", m3, row=r, name_col=cols["l3"]
+                )
+                items.append(item)
+                (g2 or g1 or ScoreGroup(1, "", None, r, 0)).items.append(item)
+        if item is None:
+            continue
+        for key, attr in (("criterion", "criterion"), ("formula", "formula")):
+            t = cell(row, cols.get(key))
+            if t and key in cols:
+                setattr(item, attr, (getattr(item, attr) + "\n" + str(row[cols[key]]).strip()).strip())
+        if item.score is None:
+            got = to_number(cell(row, sc))
+            at = (r, sc)
+            if got is None and len(row) <= sc and row:
+                got = to_number(cell(row, len(row) - 1)) if len(row) - 1 > last_level_col else None
+                at = (r, len(row) - 1)
+            if got is not None:
+                item.score, item.score_decimals = got
+                item.score_cell = at
+    if not items:
+        return None
+    return ScoreTable(grid.name, _title(grid, hr), groups, items)
+
+
+# --- 基础数据表 ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str  # row label, e.g. '三公经费'
+    header: str  # column header, e.g. '2018年决算数'
+    raw: str
+    value: Decimal | None
+    decimals: int
+    percent: bool
+    row: int
+    col: int
+
+
+@dataclass
+class BaseData:
+    sheet: str
+    unit: str  # money unit of the table: '元' or '万元'
+    facts: list[Fact]
+
+    def get(self, label: str, header: str) -> Fact | None:
+        """First fact whose row label and column header match the regexes."""
+        for f in self.facts:
+            if re.search(label, f.label) and re.search(header, f.header):
+                return f
+        return None
+
+    def report_year(self) -> int | None:
+        years = [int(m.group(1)) for f in self.facts if (m := re.search(r"(\d{4})年", f.header))]
+        return max(years) if years else None
+
+
+_LABEL_NOISE = re.compile(r"^(?:[一二三四五六七八九十\d]+[、.．]|其中[：:])|[：:]$")
+
+
+def _clean_label(s: str) -> str:
+    prev = None
+    s = norm(s)
+    while prev != s:
+        prev = s
+        s = _LABEL_NOISE.sub("", s)
+    return s
+
+
+def parse_base_data(grid: SheetGrid) -> BaseData | None:
+    """Facts of a 绩效基础数据表 grid (label × header -> value), or None when it is not one."""
+    flat = [norm(v) for row in grid.rows for v in row]
+    titled = any("基础数据" in t and len(t) <= 30 for t in flat)
+    # untitled: still the 绩效 layout (三公经费 and 公用经费 rows under 'YYYY年决算数' columns),
+    # never a 公开07表 whose 三公 columns say just 预算数/决算数
+    laid_out = (
+        any(t.startswith("三公经费") for t in flat)
+        and any(t.startswith("公用经费") for t in flat)
+        and any(re.fullmatch(r"\d{4}年(?:预算|决算)数", t) for t in flat)
+    )
+    if not (titled or laid_out):
+        return None
+    if not any(re.search(r"决算数|预算数|编制数", t) and len(t) <= 20 for t in flat):
+        return None
+    unit = "万元"
+    for t in flat:
+        m = re.search(r"单位[：:]([^，。]*)", t)
+        if m:
+            unit = "万元" if "万元" in m.group(1) else ("元" if "元" in m.group(1) else unit)
+            break
+    facts: list[Fact] = []
+    headers: list[str] = []
+    group = ""
+    for r, row in enumerate(grid.rows):
+        cells = [str(v) if v is not None else "" for v in row]
+        rest = cells[1:]
+        numeric = [
+            to_number(v) is not None or norm(v).endswith("%") or norm(v) in ("——", "—", "-") for v in rest
+        ]
+        if len(cells) >= 3 and any(norm(v) for v in rest) and not any(numeric):
+            headers = [norm(v) for v in cells]
+            group = _clean_label(cells[0])
+            continue
+        if not headers or not any(numeric):
+            continue
+        label = _clean_label(cells[0]) or group
+        for c, v in enumerate(row[1:], start=1):
+            h = headers[c] if c < len(headers) else ""
+            t = norm(v)
+            pct = t.endswith("%")
+            got = to_number(t[:-1] if pct else v)
+            if got and not pct and isinstance(v, float) and "率" in h and abs(got[0]) <= 2:
+                # a percent-formatted cell holds the fraction (0.678 shows as 67.8%)
+                got, pct, t = (got[0] * 100, max(0, got[1] - 2)), True, f"{(got[0] * 100).normalize()}%"
+            facts.append(Fact(label, h, t, got[0] if got else None, got[1] if got else 0, pct, r, c))
+    if not facts:
+        return None
+    return BaseData(grid.name, unit, facts)

@@ -1,0 +1,475 @@
+"""W-5 (parts add to the stated total), W-6 (shares add to 100%), W-11 (share = part ÷ total).
+
+Lists are read the way they are written: a total, then 其中/中，/主要是 and the parts up to
+the sentence end; a parenthesis （含…） under the figure before it; a paragraph ending in
+其中： whose parts are the following paragraphs (三公: 预算 and 决算 columns at once).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from checks.findings import Severity
+from checks.text.claims import Claim, ClaimKind
+from checks.text.interval import HUNDRED, Interval, interval_sum, pct_point, round_half_up
+from checks.text.paragraphs import Paragraph, heading_marker
+from checks.text.rules import Tally, fmt_pct, make_finding
+
+_QIZHONG = re.compile(r"其中\s*[：:，,]?")
+_ZHONG = re.compile(r"中\s*[，,]")  # 3383.61万元中，财政拨款支出…
+_MAINLY = re.compile(r"主要(?:原因)?(?:是|为|有|用于|包括)[：:]?")
+_SENT_END = "。！？!?\n"
+
+
+def _unit_family(c: Claim) -> str:
+    if c.is_money:
+        return "money"
+    if c.unit in ("人", "名"):
+        return "person"
+    return c.unit or ""
+
+
+def _eligible(c: Claim) -> bool:
+    if c.value is None or c.approx:
+        return False
+    if c.is_money:
+        return c.kind in (ClaimKind.AMOUNT, ClaimKind.CHANGE) and c.role != "prior"
+    return c.kind == ClaimKind.COUNT
+
+
+def _band(items: list[Claim]) -> Interval:
+    return interval_sum([c.interval() for c in items])
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    ends = [i for i in (text.find(ch, pos) for ch in _SENT_END) if i != -1]
+    return min(ends) if ends else len(text)
+
+
+def _show(v: Decimal, decimals: int) -> str:
+    return f"{round_half_up(v, decimals):.{decimals}f}"
+
+
+def _num(c: Claim) -> str:
+    assert c.value is not None
+    return format(c.value, "f")
+
+
+@dataclass
+class _List:
+    total: Claim
+    parts: list[Claim]
+    marker: str  # 其中 / 中 / 主要是 / 含
+    seps: list[str]  # text between consecutive parts
+    may_end_early: bool = True  # a '，'-separated list may stop before the sentence does
+
+
+def _lists_in_paragraph(claims: list[Claim]) -> list[_List]:
+    if not claims:
+        return []
+    p = claims[0].paragraph
+    text = p.text
+    out: list[_List] = []
+    markers: list[tuple[int, int, str]] = []
+    for rx, name in ((_QIZHONG, "其中"), (_MAINLY, "主要是")):
+        markers += [(m.start(), m.end(), name) for m in rx.finditer(text)]
+    for m in _ZHONG.finditer(text):
+        if any(c.span[1] == m.start() and _eligible(c) for c in claims):
+            markers.append((m.start(), m.end(), "中"))
+    markers.sort()
+    for start, end, name in markers:
+        if name == "其中" and start > 0 and text[start - 1] in _SENT_END:
+            limit = 0  # '。其中': the total closes the previous sentence
+        else:
+            limit = max(text.rfind(ch, 0, start) for ch in _SENT_END) + 1
+        before = [
+            c
+            for c in claims
+            if limit <= c.span[0] and c.span[1] <= start and not c.in_parens and _eligible(c)
+        ]
+        if not before:
+            continue
+        total = before[-1]
+        stop = _sentence_end(text, end)
+        if name == "主要是":
+            semi = min([i for i in (text.find("；", end), text.find(";", end)) if i != -1] or [stop])
+            if not any(end <= c.span[0] < semi and _eligible(c) for c in claims):
+                stop = min(stop, semi)  # '…191万元，主要用于…；电子政务…368万元': a description, no parts
+        nxt = [
+            a
+            for a, b, kind in markers
+            if end <= a < stop and not (kind == "主要是" and _describes(claims, text, b))
+        ]
+        stop = min([stop] + nxt)
+        fam = _unit_family(total)
+        parts = [
+            c for c in claims
+            if end <= c.span[0] < stop and _eligible(c) and not c.in_parens and _unit_family(c) == fam
+        ]  # fmt: skip
+        if total.kind == ClaimKind.AMOUNT:
+            parts = [c for c in parts if c.kind == ClaimKind.AMOUNT]
+        if limit == 0 and parts and total.kind == ClaimKind.AMOUNT:
+            # '。其中' looks back across a sentence end, where several figures may be the whole
+            # ('…支出197.84万元，年末结转和结余0万元。其中：…'): take the last one the parts make up
+            fitting = [c for c in before if c.kind == ClaimKind.AMOUNT and _band(parts).overlaps(c.interval())]
+            if fitting:
+                total = fitting[-1]
+        roles = {c.role for c in parts}
+        if {"budget", "final"} <= roles:
+            # '预算为25万元，决算为21.63万元。其中：…预算为0.00万元，决算为0.00万元；…': two columns
+            for role in ("budget", "final"):
+                col_total = next((c for c in reversed(before) if c.role == role), None)
+                col = [c for c in parts if c.role == role]
+                if col_total is not None and col:
+                    out.append(_List(col_total, col, name, [], may_end_early=False))
+        elif parts:
+            seps = [text[a.span[1] : b.span[0]] for a, b in zip(parts, parts[1:], strict=False)]
+            out.append(_List(total, parts, name, seps))
+    return out + _paren_lists(claims, text)
+
+
+def _paren_lists(claims: list[Claim], text: str) -> list[_List]:
+    """（含 a、b…） under the figure right before the parenthesis."""
+    out: list[_List] = []
+    for m in re.finditer(r"[（(]\s*(?:含|其中|包括)[^）)]*[）)]", text):
+        total = next(
+            (c for c in claims if c.span[1] <= m.start() and text[c.span[1] : m.start()].strip() == ""), None
+        )
+        if total is None or not _eligible(total):
+            continue
+        fam = _unit_family(total)
+        parts = [
+            c for c in claims if m.start() < c.span[0] < m.end() and _eligible(c) and _unit_family(c) == fam
+        ]
+        if parts:
+            out.append(_List(total, parts, "含", []))
+    return out
+
+
+def _describes(claims: list[Claim], text: str, end: int) -> bool:
+    """'公用经费358.02万元，占25.83%，主要包括办公费、差旅费；': a 主要… that names items, no figures."""
+    stop = min([i for i in (text.find(ch, end) for ch in "；;。") if i != -1] or [len(text)])
+    return not any(end <= c.span[0] < stop and _eligible(c) for c in claims)
+
+
+def _by_paragraph(claims: list[Claim]) -> dict[Paragraph, list[Claim]]:
+    out: dict[Paragraph, list[Claim]] = {}
+    for c in claims:
+        out.setdefault(c.paragraph, []).append(c)
+    return out
+
+
+def check_lists(claims: list[Claim], paragraphs: list[Paragraph], tally: Tally | None = None) -> Tally:
+    """W-5 over in-paragraph lists and paragraph-spanning 其中： lists."""
+    tally = Tally() if tally is None else tally
+    by_p = _by_paragraph(claims)
+    for cs in by_p.values():
+        for lst in _lists_in_paragraph(cs):
+            _judge_list(lst, cs, tally)
+    _check_paragraph_lists(paragraphs, by_p, tally)
+    return tally
+
+
+def _judge_list(lst: _List, para_claims: list[Claim], tally: Tally) -> None:
+    total, parts = lst.total, lst.parts
+    tv = total.interval()
+    band = _band(parts)
+    unit = "万元" if total.is_money else (total.unit or "")
+    d = max(c.decimals for c in [total, *parts])
+    s_mid = sum((c.wan() for c in parts), Decimal(0))
+    names = "＋".join(_num(c) for c in parts)
+    if band.overlaps(tv):
+        tally.ok("W-5")
+        return
+    partial = lst.marker in ("主要是", "含") or len(parts) == 1
+    if band.hi < tv.lo:
+        if partial:
+            tally.ok("W-5")  # a partial list only has to stay within the total
+            return
+        running: list[Claim] = []
+        for k, c in enumerate(parts[:-1]):
+            running.append(c)
+            if lst.may_end_early and k >= 1 and "、" not in lst.seps[k] and _band(running).overlaps(tv):
+                tally.ok("W-5")  # the list ended here; what follows is another fact
+                return
+        if _shares_declare_partial(parts, para_claims):
+            tally.ok("W-5")
+            return
+        tally.fail(
+            make_finding(
+                "W-5",
+                f"所列分项 {names} = {_show(s_mid, d)}{unit}，小于总数 {total.printed}，可能未列全",
+                [total, *parts],
+                severity=Severity.WARNING,
+                expected=total.printed,
+                actual=f"{_show(s_mid, d)}{unit}",
+            )
+        )
+        return
+    running = []
+    for k, c in enumerate(parts[:-1]):
+        running.append(c)
+        if lst.may_end_early and k >= 1 and "、" not in lst.seps[k] and _band(running).overlaps(tv):
+            tally.ok("W-5")
+            return
+    tally.fail(
+        make_finding(
+            "W-5",
+            f"所列分项 {names} = {_show(s_mid, d)}{unit}，大于总数 {total.printed}"
+            if partial
+            else f"分项之和 {names} = {_show(s_mid, d)}{unit}，与总数 {total.printed} 不符",
+            [total, *parts],
+            expected=total.printed,
+            actual=f"{_show(s_mid, d)}{unit}",
+            args={"total": total.wan(), "sum": s_mid},
+        )
+    )
+
+
+def _shares_declare_partial(parts: list[Claim], para_claims: list[Claim]) -> bool:
+    """Parts carrying 占X% that add to clearly less than 100% say the list is partial."""
+    shares = [_share_after(c, para_claims) for c in parts]
+    if any(s is None for s in shares):
+        return False
+    return interval_sum([s.interval() for s in shares if s is not None]).hi < HUNDRED
+
+
+def _share_after(part: Claim, para_claims: list[Claim]) -> Claim | None:
+    i = next((k for k, c in enumerate(para_claims) if c is part), None)
+    if i is None:
+        return None
+    for c in para_claims[i + 1 :]:
+        if c.kind == ClaimKind.SHARE and c.sentence == part.sentence:
+            return c
+        if c.value is not None and c.kind not in (ClaimKind.YEAR, ClaimKind.DATE):
+            return None
+    return None
+
+
+def _amount_vector(p: Paragraph, claims: list[Claim], upto: int | None = None) -> list[Claim]:
+    text = p.text
+    cut = upto if upto is not None else len(text)
+    m = _QIZHONG.search(text)
+    if upto is None and m:
+        cut = m.start()
+    return [
+        c for c in claims
+        if c.span[1] <= cut and c.is_money and c.kind == ClaimKind.AMOUNT and c.role != "prior"
+        and not c.approx and not c.in_parens and c.value is not None
+    ]  # fmt: skip
+
+
+def _check_paragraph_lists(
+    paragraphs: list[Paragraph], by_p: dict[Paragraph, list[Claim]], tally: Tally
+) -> None:
+    """'…支出预算为17万元，支出决算为10.08万元，…其中：' + one paragraph per item (columns add up)."""
+    for i, p in enumerate(paragraphs):
+        m = re.search(r"其中\s*[：:]\s*$", p.text)
+        if not m:
+            continue
+        start = max(p.text.rfind(ch, 0, m.start() - 1) for ch in _SENT_END) + 1
+        totals = [c for c in _amount_vector(p, by_p.get(p, []), upto=m.start()) if c.span[0] >= start]
+        if not totals:
+            continue
+        rows: list[list[Claim]] = []
+        for q in paragraphs[i + 1 :]:
+            if q.part != p.part or q.section[: len(p.section)] != p.section:
+                break
+            hm = heading_marker(q.text)
+            if hm and len(q.text) <= 40 and "。" not in q.text:
+                break
+            vec = _amount_vector(q, by_p.get(q, []))
+            if not vec:
+                break
+            rows.append(vec)
+        if len(rows) < 2 or any(len(r) != len(totals) for r in rows):
+            continue
+        for k, total in enumerate(totals):
+            col = [r[k] for r in rows]
+            _judge_list(_List(total, col, "其中", [], may_end_early=False), [], tally)
+
+
+# --- shares ------------------------------------------------------------------------------------
+
+_WHOLE = re.compile(r"^[^，,。；;：:]*?中\s*[，,：:]")
+_MEASURE_NOISE = re.compile(
+    r"\d{4}\s*年度?|本年度|本年|全年|年度|总额|金额|合计|总计|总|的|比例|比重|数|全部"
+)
+
+
+def _norm_measure(s: str) -> str:
+    return _MEASURE_NOISE.sub("", s or "").strip()
+
+
+def _share_part(s: Claim, sent: list[Claim]) -> Claim | None:
+    """The figure a share refers to: the nearest money/count figure before it in the sentence."""
+    i = sent.index(s)
+    for c in reversed(sent[:i]):
+        if c.kind == ClaimKind.SHARE:
+            return None
+        if _eligible(c) and not c.in_parens:
+            return c
+    return None
+
+
+def _sentences(claims: list[Claim]) -> list[list[Claim]]:
+    groups: dict[tuple[int, int], list[Claim]] = {}
+    for c in claims:
+        groups.setdefault((id(c.paragraph), c.sentence[0]), []).append(c)
+    return list(groups.values())
+
+
+def check_shares(claims: list[Claim], tally: Tally | None = None) -> Tally:
+    """W-11 for each share whose denominator the paragraph prints; W-6 per enumeration."""
+    tally = Tally() if tally is None else tally
+    by_p = _by_paragraph(claims)
+    for para_claims in by_p.values():
+        lists = _lists_in_paragraph(para_claims)
+        for sent in _sentences(para_claims):
+            shares = [c for c in sent if c.kind == ClaimKind.SHARE and c.value is not None]
+            if not shares:
+                continue
+            parts = {id(s): _share_part(s, sent) for s in shares}
+            groups: dict[tuple[str, int], list[Claim]] = {}
+            level = 0  # '占…93.32%，其中：小微…占…51.49%' is a part of a part, not a sibling
+            for k, s in enumerate(shares):
+                if k and _QIZHONG.search(s.paragraph.text, shares[k - 1].span[1], s.span[0]):
+                    level += 1
+                groups.setdefault((_norm_measure(s.denominator or ""), level), []).append(s)
+            for group in groups.values():
+                _judge_share_group(group, parts, lists, para_claims, tally)
+    return tally
+
+
+def _resolve_total(
+    s: Claim, part: Claim | None, lists: list[_List], para_claims: list[Claim]
+) -> Claim | None:
+    den = _norm_measure(s.denominator or "")
+    if part is not None:
+        for lst in lists:
+            if lst.marker in ("其中", "中", "主要是") and any(x is part for x in lst.parts):
+                subj = _norm_measure(lst.total.subject)
+                if not den or den in subj or (subj and subj in den):
+                    return lst.total
+    if not den:
+        return None
+    followed_by_share = (
+        {id(c) for c in para_claims if _share_after(c, para_claims) is not None} if part else set()
+    )
+    for c in para_claims:
+        if c is part or id(c) in followed_by_share or not _eligible(c) or c.span[0] > s.span[0]:
+            continue
+        subj = _norm_measure(c.subject)
+        if subj and (den == subj or den in subj or subj in den) and c.kind == ClaimKind.AMOUNT:
+            return c
+    return None
+
+
+def _judge_share_group(
+    group: list[Claim],
+    parts: dict[int, Claim | None],
+    lists: list[_List],
+    para_claims: list[Claim],
+    tally: Tally,
+) -> None:
+    totals = {id(s): _resolve_total(s, parts[id(s)], lists, para_claims) for s in group}
+    share_sum = interval_sum([s.interval() for s in group])
+    all_parts = [parts[id(s)] for s in group]
+    have_parts = all(p is not None for p in all_parts)
+    listed = [p for p in all_parts if p is not None]
+    # W-6 first: it decides whether the parts make the whole (and so can serve as the total)
+    exhaustive = False
+    if len(group) >= 2:
+        common = {id(t) if t is not None else None for t in totals.values()}
+        total = totals[id(group[0])] if len(common) == 1 else None
+        if total is not None and have_parts:
+            exhaustive = _band(listed).overlaps(total.interval())
+        elif total is None:
+            # '“三公”经费…支出决算中，A占a%；B占b%' breaks a whole down; so do shares that make 100%
+            whole = _WHOLE.match(group[0].sentence_text)
+            exhaustive = share_sum.contains(HUNDRED) or (
+                whole is not None and all(p.span[0] >= group[0].sentence[0] + whole.end() for p in listed)
+            )
+        hundred = Interval.exact(HUNDRED)
+        if total is None and have_parts and listed:
+            # the unprinted whole is the table's rounded total, which may differ from Σ parts by a
+            # rounding tail: allow (n + 1) half-cents of it, relative to the parts
+            band = _band(listed)
+            if band.mid > 0:
+                slack = HUNDRED * (band.hi - band.lo) / 2 * (len(listed) + 1) / len(listed) / band.mid
+                hundred = Interval(HUNDRED - slack, HUNDRED + slack)
+        ok = share_sum.overlaps(hundred) if exhaustive else share_sum.lo <= HUNDRED
+        if ok:
+            tally.ok("W-6")
+        else:
+            d = max(s.decimals for s in group)
+            msg = (
+                f"同一列举中各项占比之和为 {_show(share_sum.mid, d)}%（"
+                + "＋".join(s.printed for s in group)
+                + "），"
+                + ("应为100%" if exhaustive else "超过100%")
+            )
+            if have_parts and listed:
+                base = sum((p.wan() for p in listed), Decimal(0))
+                if base:
+                    shown = "、".join(
+                        fmt_pct(p.wan() / base * HUNDRED, max(s.decimals, 2))
+                        for p, s in zip(listed, group, strict=True)
+                    )
+                    msg += f"；按所列金额 {'＋'.join(_num(p) for p in listed)} 合计计算应为 {shown}"
+            tally.fail(
+                make_finding(
+                    "W-6", msg, [*listed, *group], expected="100%", actual=f"{_show(share_sum.mid, d)}%"
+                )
+            )
+        if total is None and exhaustive and have_parts:
+            # the parts are the whole: each share is part ÷ Σ parts
+            for s, p in zip(group, all_parts, strict=True):
+                assert p is not None
+                _judge_share(s, p, None, listed, tally)
+            return
+    for s in group:
+        part, total = parts[id(s)], totals[id(s)]
+        if part is not None and total is not None:
+            _judge_share(s, part, total, [], tally)
+
+
+def _judge_share(s: Claim, part: Claim, total: Claim | None, whole: list[Claim], tally: Tally) -> None:
+    if total is not None:
+        base, base_txt, base_zero = total.interval(), _num(total), total.value == 0
+        involved = [total, part, s]
+    else:
+        base = _band(whole)
+        base_txt = f"（{'＋'.join(_num(c) for c in whole)}）"
+        base_zero = all(c.value == 0 for c in whole)
+        involved = [part, s]
+    if base_zero or base.contains_zero():
+        tally.fail(
+            make_finding(
+                "W-11",
+                f"占比的基数{('“' + total.subject + '”') if total else ''}为0，比例无从计算，"
+                f"文中写作“占…{s.printed}”，宜说明无此项支出",
+                involved,
+                severity=Severity.WARNING,
+                actual=s.printed,
+            )
+        )
+        return
+    want = (part.interval() / base).scale(HUNDRED)
+    if want.overlaps(s.interval()):
+        tally.ok("W-11")
+        return
+    point = pct_point(part.interval(), base)
+    expected = fmt_pct(point, s.decimals)
+    tally.fail(
+        make_finding(
+            "W-11",
+            f"占比应为 {_num(part)}÷{base_txt} = {expected}，文中为 {s.printed}",
+            involved,
+            expected=expected,
+            actual=s.printed,
+            args={"part": part.wan(), "expected": round_half_up(point, s.decimals), "actual": s.value},
+        )
+    )

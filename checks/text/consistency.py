@@ -112,7 +112,10 @@ def check_years(claims: list[Claim], report_year: int | None, tally: Tally | Non
     return tally
 
 
-_LEAD = re.compile(r"^[\s“”\"]*(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*)?$")
+_LEAD = re.compile(
+    r"^[\s“”\"]*(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*)?(?:本部门|本单位|我单位|我部门|本局|我局|本中心)?$"
+)
+_NONE_STATEMENT = re.compile(r"(无|没有)[^。；]{0,24}(收入|支出|收支)")
 
 
 def _opens_statement(year: Claim, claims: list[Claim]) -> bool:
@@ -123,7 +126,8 @@ def _opens_statement(year: Claim, claims: list[Claim]) -> bool:
     text = year.paragraph.text
     if not _LEAD.match(text[year.sentence[0] : year.span[0]]):
         return False
-    return any(
+    sentence = text[year.sentence[0] : year.sentence[1]]
+    return bool(_NONE_STATEMENT.search(sentence)) or any(  # '本部门2020年度无国有资本经营…支出'
         c.paragraph is year.paragraph and c.sentence == year.sentence and c.is_money and c.role != "prior"
         for c in claims
         if c.value is not None

@@ -99,8 +99,8 @@ def check_file(path: Path, text_file: Path | None = None):
 
         try:
             text = read_text_file(Path(text_file))
-        except (OSError, ValueError) as e:
-            raise InputError(f"无法读取说明文档：{text_file}（{e}）") from e
+        except Exception as e:  # a damaged .docx raises the zip/docx library's own errors
+            raise InputError(f"无法读取说明文档：{text_file}（{type(e).__name__}）") from e
     report = check_grids(grids, name=path.name, text=text, text_source=str(text_file) if text_file else None)
     if not report.tables:
         # No 公开 table located (an empty or unrelated workbook): 0 findings would read as 通过.

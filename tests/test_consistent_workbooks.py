@@ -19,6 +19,7 @@ from sample_workbooks.generate import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLE_FAULTS = ["amount_changed", "digit_dropped", "cells_swapped", "column_shifted", "other_department", "foreign_table"]
+TEXT_FAULTS = ["text_amount", "text_share", "text_rate", "text_completion", "wrong_year"]
 
 
 def _loud(report):
@@ -63,3 +64,17 @@ def test_one_table_fault_is_an_error_naming_the_changed_cell(seed, era, kind):
         assert any(c[0] == fault.added_sheet for c in named), fault.describe()
     else:
         assert named & {(c.sheet, c.cell) for c in fault.changes}, fault.describe()
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10**6), era=st.sampled_from(["2018", "2020+"]), kind=st.sampled_from(TEXT_FAULTS))
+def test_one_text_fault_is_found_in_its_sentence(seed, era, kind):
+    gen = generate(seed, era, randomize=True)
+    try:
+        fault = inject(gen, kind, random.Random(seed))
+    except NoCandidate:
+        return
+    report = check_grids(fault.gen.grids())
+    loud = [f for f in report.findings if f.severity.value in ("error", "warning")]
+    changed = {(c.sheet, c.cell) for c in fault.changes}
+    assert any(changed & {(c.sheet, c.cell) for c in f.cells} for f in loud), fault.describe()

@@ -26,10 +26,10 @@ from checks.text.paragraphs import Paragraph, heading_marker, part_kind
 TOPICS: list[tuple[str, str]] = [
     (r"三公", "sangong"),
     (r"基本支出", "basic"),
-    (r"一般公共预算财政拨款支出", "gp"),
-    (r"财政拨款收入支出", "fiscal"),
     (r"政府性基金", "fund"),
     (r"国有资本经营", "soe"),
+    (r"一般公共预算财政拨款支出", "gp"),
+    (r"财政拨款收入支出", "fiscal"),
     (r"收入支出决算总体|收支决算总体|总体情况", "overall"),
     (r"收入决算", "income"),
     (r"支出决算", "expense"),
@@ -94,10 +94,15 @@ AMOUNTS: dict[str, list[tuple[str, list[str]]]] = {
     ],
     "sangong": [],  # items and 预算/决算 from the sentence: see _sangong_ref
     "fund": [
+        (r"年初结转和?结余$", ["08|main|合计|年初结转和结余"]),
+        (r"年末结转和?结余$", ["08|main|合计|年末结转和结余"]),
         (r"收入$", ["08|main|合计|本年收入"]),
         (r"支出$", ["08|main|合计|本年支出合计"]),
     ],
     "soe": [
+        (r"年初结转和?结余$", ["?09|main|合计|年初结转和结余"]),
+        (r"年末结转和?结余$", ["?09|main|合计|年末结转和结余"]),
+        (r"收入$", ["?09|main|合计|本年收入"]),
         (r"支出$", ["09|main|合计|本年支出合计"]),
     ],
     "perf": [
@@ -221,6 +226,10 @@ def _refs_for(model: WorkbookModel, c: Claim, topic: str, sub: str) -> list[str]
     subject = re.sub(r"^(基中|其中|中)", "", subject)
     if topic == "sangong":
         return _sangong_ref(c)
+    if topic in ("fund", "soe") and "（项）" in subject:
+        key = "08" if topic == "fund" else "09"
+        code = _xiang_code(model, subject.split("（项）")[0].split("（款）")[-1], key)
+        return [f"{key}|main|{code}|本年支出合计"] if code else None
     if topic == "gp" and ("结构" in sub or "具体" in sub or not sub):
         code = class_code_for_name(re.sub(r"[（(]类[）)]", "", subject))
         if code:
@@ -238,8 +247,8 @@ def _refs_for(model: WorkbookModel, c: Claim, topic: str, sub: str) -> list[str]
     return None
 
 
-def _xiang_code(model: WorkbookModel, name: str) -> str | None:
-    t = model.get("05")
+def _xiang_code(model: WorkbookModel, name: str, key: str = "05") -> str | None:
+    t = model.get(key)
     if t is None:
         return None
     hits = [r.code for r in t.rows("main") if r.level == 3 and norm_label(r.label) == norm_label(name)]

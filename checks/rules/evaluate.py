@@ -86,6 +86,8 @@ def _row_desc(t: Table, block: str, row_key: str, col: str) -> str:
         label = "合计行"
     cols = t.columns.get(block, [])
     col_part = f"“{col}”" if len(cols) > 1 else ""
+    if t.key == "07":  # one data row: name the column only, e.g. “决算数 公务接待费”
+        label, col_part = "", f"“{col.replace(':', '数 ')}”"
     side = f"{block}" if block in ("收入", "支出") and row_key in ("总计",) else ""
     return f"{t.name}{side}{label}{col_part}"
 

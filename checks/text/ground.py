@@ -17,7 +17,7 @@ from decimal import Decimal
 from checks.findings import CellRef, Family, Finding, Outcome, Severity
 from checks.layouts import class_code_for_name, norm_label
 from checks.model import Cell, WorkbookModel
-from checks.rules.evaluate import Absent, Unlocated, resolve
+from checks.rules.evaluate import Absent, Unlocated, _row_desc, resolve
 from checks.text.claims import Claim, ClaimKind
 from checks.text.interval import HUNDRED, Interval, round_half_up
 from checks.text.paragraphs import Paragraph, heading_marker, part_kind
@@ -283,9 +283,14 @@ def _fmt(v: Decimal, decimals: int) -> str:
 
 
 def _where(cell: Cell, model: WorkbookModel) -> str:
-    t = next((t for t in model.tables if t.sheet == cell.sheet and t.first_col <= cell.col <= t.last_col
-              and t.title_row <= cell.row <= t.last_row), None)
-    return f"{t.name if t else cell.sheet} {cell.ref.cell}"
+    """'公开05表合计行“合计”（C9）': the table, row and column a grounded cell sits in."""
+    for t in model.tables:
+        for block, rows in t.blocks.items():
+            for key, row in rows.items():
+                for col, c in row.cells.items():
+                    if c is cell:
+                        return f"{_row_desc(t, block, key, col)}（{cell.ref.cell}）"
+    return f"{cell.sheet}!{cell.ref.cell}"
 
 
 def _finding(rule: str, severity: Severity, message: str, c: Claim, cells: list[CellRef], **kw) -> Finding:
@@ -326,7 +331,7 @@ def ground_claims(model: WorkbookModel, paragraphs: list[Paragraph], claims: lis
             expected = f"{_fmt(cell.value or Decimal(0), 2)}{'万元' if model.unit != '元' else '元'}"
             res.findings.append(_finding(
                 "Y-1", Severity.ERROR,
-                f"文中“{c.subject}{c.printed}”与{_where(cell, model)}的 {expected} 不符",
+                f"文中“{c.subject}{c.printed}”与{_where(cell, model)} {expected} 不符",
                 c, [cell.ref], expected=expected, actual=c.printed))
         for c in cs:
             if c.kind == ClaimKind.SHARE and c.value is not None:
@@ -376,7 +381,7 @@ def _check_share(model, c: Claim, cs: list[Claim], topic: str, grounded: dict, r
             hint = "；所写数值其实是该项的完成预算比例，不是占比"
     res.findings.append(_finding(
         "Y-2", Severity.ERROR,
-        f"“{part.subject}{part.printed}，{c.subject}{c.printed}”：按{_where(den, model)}的 "
+        f"“{part.subject}{part.printed}，{c.subject}{c.printed}”：按{_where(den, model)} "
         f"{_fmt(den.value, 2)} 计算应为 {expected}{hint}",
         c, ([part_cell.ref] if part_cell is not None else []) + [den.ref],
         expected=expected, actual=c.printed or f"{c.value}%"))

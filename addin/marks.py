@@ -195,19 +195,24 @@ class MarkPlan:
 
 
 def plan_marks(report: Report) -> MarkPlan:
-    """One mark per flagged cell; a cell address that is not a single A1 cell is not marked."""
-    touching: dict[tuple[str, str], list[Finding]] = {}
+    """One mark per flagged cell; a cell address that is not a single A1 cell is not marked.
+
+    A finding's `context` cells (what it was computed from, not what it suspects) count as 提示.
+    """
+    touching: dict[tuple[str, str], list[tuple[Finding, Severity]]] = {}
     for f in report.findings:
         seen: set[tuple[str, str]] = set()
-        for ref in f.cells:
+        refs = [(r, f.severity) for r in f.cells] + [(r, Severity.INFO) for r in f.context]
+        for ref, sev in refs:
             addr = normalize_cell(ref.cell)
             if addr is None or (ref.sheet, addr) in seen:
                 continue
             seen.add((ref.sheet, addr))
-            touching.setdefault((ref.sheet, addr), []).append(f)
+            touching.setdefault((ref.sheet, addr), []).append((f, sev))
     plan = MarkPlan()
-    for (sheet, addr), fs in touching.items():
-        worst = max(fs, key=lambda f: f.severity.rank).severity
+    for (sheet, addr), pairs in touching.items():
+        worst = max((sev for _, sev in pairs), key=lambda s: s.rank)
+        fs = [f for f, _ in pairs]
         plan.marks[(sheet, addr)] = CellMark(sheet, addr, worst, fs, note_text(fs))
     return plan
 

@@ -112,7 +112,7 @@ def ordered_marks(
     no finding reaches (cannot happen with plan_marks) goes last."""
     seen: dict[tuple[str, str], CellMark] = {}
     for f in ordered:
-        for ref in f.cells:
+        for ref in [*f.cells, *f.context]:
             addr = normalize_cell(ref.cell)
             if addr is None:
                 continue

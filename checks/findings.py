@@ -62,6 +62,9 @@ class Finding:
     outcome: Outcome = Outcome.VIOLATION
     hint: str | None = None
     args: dict[str, Decimal | str | int | None] = field(default_factory=dict)
+    # cells the finding was computed from but does not suspect (e.g. the 合计 a share is taken of):
+    # front ends mark them as 提示 only
+    context: list[CellRef] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -79,6 +82,7 @@ class Finding:
             "outcome": self.outcome.value,
             "message": self.message,
             "cells": [c.to_json() for c in self.cells],
+            "context": [c.to_json() for c in self.context],
             "expected": self.expected,
             "actual": self.actual,
             "text": self.text,

@@ -283,7 +283,7 @@ def test_next_goes_through_the_findings_in_summary_order(xw_remote, base_payload
     order = [(r.sheet, r.cell) for r in st.parse_state(_trim(checked.sheets[-1]["values"])).rows]
     layout = summary_layout(sample_report, now=NOW, sheet_order=[g.name for g in sample_grids.sheets])
     firsts = list(dict.fromkeys((f.cells[0].sheet, f.cells[0].cell) for f in layout.ordered))
-    every = list(dict.fromkeys((c.sheet, c.cell) for f in layout.ordered for c in f.cells))
+    every = list(dict.fromkeys((c.sheet, c.cell) for f in layout.ordered for c in [*f.cells, *f.context]))
     assert set(firsts) <= set(order)
     assert order == [o for o in every if o in set(order)]  # the summary's order, cell by cell
     assert order[0] == ("公开04表(2)", "A3") and order[1] == firsts[1] == ("情况说明", "A15")

@@ -298,6 +298,13 @@ def _finding(rule: str, severity: Severity, message: str, c: Claim, cells: list[
                    cells=[CellRef(c.paragraph.sheet, c.paragraph.cell), *cells], text=c.clause.strip(), **kw)
 
 
+def _text_finding(rule: str, message: str, c: Claim, context: list[CellRef], **kw) -> Finding:
+    """The sentence is what is wrong; the table cells it was checked against are context."""
+    return Finding(rule=rule, severity=Severity.ERROR, family=Family.TEXT, message=message,
+                   cells=[CellRef(c.paragraph.sheet, c.paragraph.cell)], context=context,
+                   text=c.clause.strip(), **kw)
+
+
 def ground_claims(model: WorkbookModel, paragraphs: list[Paragraph], claims: list[Claim]) -> GroundResult:
     res = GroundResult()
     topics = topics_of(paragraphs)
@@ -379,8 +386,8 @@ def _check_share(model, c: Claim, cs: list[Claim], topic: str, grounded: dict, r
         rate = _sangong_completion(model, c)
         if rate is not None and claim_iv.overlaps(rate):
             hint = "；所写数值其实是该项的完成预算比例，不是占比"
-    res.findings.append(_finding(
-        "Y-2", Severity.ERROR,
+    res.findings.append(_text_finding(
+        "Y-2",
         f"“{part.subject}{part.printed}，{c.subject}{c.printed}”：按{_where(den, model)} "
         f"{_fmt(den.value, 2)} 计算应为 {expected}{hint}",
         c, ([part_cell.ref] if part_cell is not None else []) + [den.ref],
@@ -412,8 +419,8 @@ def _check_completion(model: WorkbookModel, c: Claim, res: GroundResult) -> None
     if ok:
         return
     expected = f"{_fmt((fin.value or Decimal(0)) / bud.value * HUNDRED, max(c.decimals, 1))}%"
-    res.findings.append(_finding(
-        "Y-3", Severity.ERROR,
+    res.findings.append(_text_finding(
+        "Y-3",
         f"“{c.clause.strip()}”：按三公表 决算 {_fmt(fin.value or Decimal(0), 2)} ÷ 预算 {_fmt(bud.value, 2)} 应为 {expected}",
         c, [fin.ref, bud.ref], expected=expected, actual=c.printed or f"{c.value}%"))
 

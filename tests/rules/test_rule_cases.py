@@ -42,7 +42,7 @@ def test_rule_case(case):
                 for f in remaining
                 if f.severity.value == e["severity"]
                 and f.outcome.value == e.get("outcome", f.outcome.value)
-                and set(e.get("cells", [])) <= {f"{c.sheet}!{c.cell}" for c in f.cells}
+                and set(e.get("cells", [])) <= {f"{c.sheet}!{c.cell}" for c in f.cells + f.context}
             ),
             None,
         )

@@ -92,8 +92,9 @@ def write_annotated_copy(
     else:
         raise OutputError(f"无法直接打开“{src.name}”（{kind or '无扩展名'}格式），需要先读取其表格内容才能生成带标记的副本。")
 
-    _clear_stale_marks(wb, report)
-    _apply_marks(wb, report)
+    marks = _anchored_marks(wb, report)  # once: both steps use the same plan
+    _clear_stale_marks(wb, marks)
+    _apply_marks(wb, marks)
     _write_summary(wb, report, now)
     _save(wb, out)
     return out
@@ -202,22 +203,28 @@ def _is_our_summary(ws) -> bool:
     return isinstance(ws, Worksheet) and ws.title.startswith(SUMMARY_SHEET) and ws["A1"].value == SUMMARY_TITLE
 
 
-def _anchor(ws: Worksheet, addr: str) -> str:
-    """A cell inside a merged range is marked on the range's top-left cell (the one Excel shows)."""
+def _anchor_map(ws: Worksheet) -> dict[str, str]:
+    """Every non-top-left cell of a merged range -> the range's top-left cell (the one Excel shows)."""
+    out: dict[str, str] = {}
     for rng in ws.merged_cells.ranges:
-        if addr in rng:
-            return f"{get_column_letter(rng.min_col)}{rng.min_row}"
-    return addr
+        top = f"{get_column_letter(rng.min_col)}{rng.min_row}"
+        for row in range(rng.min_row, rng.max_row + 1):
+            for col in range(rng.min_col, rng.max_col + 1):
+                out[f"{get_column_letter(col)}{row}"] = top
+    return out
 
 
 def _anchored_marks(wb: WorkbookType, report: Report) -> dict[tuple[str, str], CellMark]:
     """The plan's marks moved to merge anchors; marks meeting on one anchor are combined."""
     out: dict[tuple[str, str], CellMark] = {}
+    anchors: dict[str, dict[str, str]] = {}
     for mark in plan_marks(report):
         ws = _worksheet(wb, mark.sheet)
         if ws is None or _is_our_summary(ws):
             continue
-        key = (mark.sheet, _anchor(ws, mark.cell))
+        if mark.sheet not in anchors:
+            anchors[mark.sheet] = _anchor_map(ws)
+        key = (mark.sheet, anchors[mark.sheet].get(mark.cell, mark.cell))
         prev = out.get(key)
         if prev is None:
             out[key] = CellMark(mark.sheet, key[1], mark.severity, list(mark.findings), mark.note)
@@ -228,9 +235,9 @@ def _anchored_marks(wb: WorkbookType, report: Report) -> dict[tuple[str, str], C
     return out
 
 
-def _clear_stale_marks(wb: WorkbookType, report: Report) -> None:
+def _clear_stale_marks(wb: WorkbookType, marks: dict[tuple[str, str], CellMark]) -> None:
     """On a re-check: remove our note (and our fill) from cells that are no longer flagged."""
-    current = set(_anchored_marks(wb, report))
+    current = set(marks)
     for ws in wb.worksheets:
         if not isinstance(ws, Worksheet):
             continue
@@ -246,8 +253,8 @@ def _clear_stale_marks(wb: WorkbookType, report: Report) -> None:
                 cell.fill = PatternFill()
 
 
-def _apply_marks(wb: WorkbookType, report: Report) -> None:
-    for (sheet, addr), mark in _anchored_marks(wb, report).items():
+def _apply_marks(wb: WorkbookType, marks: dict[tuple[str, str], CellMark]) -> None:
+    for (sheet, addr), mark in marks.items():
         cell = wb[sheet][addr]
         cell.fill = _solid(mark.fill)  # only the fill changes: font, borders, number format stay
         old = cell.comment

@@ -47,6 +47,11 @@ def check_grids(
     )
 
 
+def _is_table_sheet(sheet, model) -> bool:
+    """Sheets holding only located 决算 tables are no 绩效 score tables: skip parsing them as such."""
+    return any(t.sheet == sheet.name for t in model.tables)
+
+
 def _text_findings(grids, model, text: str | None, source: str | None, dedupe: bool = True):
     """(findings, checked, passed, per-rule counts) of the 文内 and 表文 checks."""
     from checks.text.ground import ground_claims
@@ -58,8 +63,9 @@ def _text_findings(grids, model, text: str | None, source: str | None, dedupe: b
         paragraphs = paragraphs_from_text(text, source or "说明文档")
         perf_grids = tables_from_text(text)
     else:
-        paragraphs = text_paragraphs(grids)
-        perf_grids = [s for s in grids.sheets if not is_text_sheet(s)]
+        flags = [is_text_sheet(s) for s in grids.sheets]  # once per sheet
+        paragraphs = text_paragraphs(grids, [s for s, f in zip(grids.sheets, flags, strict=True) if f])
+        perf_grids = [s for s, f in zip(grids.sheets, flags, strict=True) if not f and not _is_table_sheet(s, model)]
     if not paragraphs:
         return [], 0, 0, {}
     internal = check_text_internal(paragraphs, model.year, perf_grids)

@@ -68,7 +68,8 @@ def find_titles(sheet: SheetGrid) -> list[tuple[int, int, str, str]]:
     out = []
     for r, row in enumerate(sheet.rows):
         for c, v in enumerate(row):
-            if isinstance(v, str):
+            # cheap filter first: a title is a short text ending in 表 (or 表（续）)
+            if isinstance(v, str) and len(v) <= 80 and "表" in v[-8:]:
                 key = table_key_of_title(v)
                 if key:
                     out.append((r, c, key, v.strip()))

@@ -11,7 +11,7 @@ from checks.grid import a1
 from checks.values import Amount
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """One amount cell of a located table, already scaled to the workbook's unit."""
 
@@ -40,7 +40,7 @@ class Cell:
         return self.amount.status
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     key: str  # 科目编码 or canonical label
     label: str  # as printed

@@ -18,7 +18,7 @@ _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 _PAREN_NEG = re.compile(r"^\((.+)\)$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Amount:
     """A parsed cell: value is None when the cell is empty; status says why it is not a number."""
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from checks.text.cnnum import CN_NUMERAL_CHARS, decimals_of, parse_number
 from checks.text.interval import Interval
@@ -172,33 +173,57 @@ class Claim:
         return self.paragraph.text[self.sentence[0] : self.sentence[1]]
 
 
-def _spans(text: str, seps: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=8)  # shared by the three extractors of one paragraph; evicted long before a re-check
+def _spans(text: str, seps: str) -> tuple[tuple[int, int], ...]:
+    """Pieces of `text` ended by any of `seps` (each piece keeps its separator)."""
     out, start = [], 0
-    for i, ch in enumerate(text):
-        if ch in seps:
-            out.append((start, i + 1))
-            start = i + 1
+    for m in _sep_re(seps).finditer(text):
+        out.append((start, m.end()))
+        start = m.end()
     if start < len(text):
         out.append((start, len(text)))
-    return out
+    return tuple(out)
 
 
-def _find_span(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+@lru_cache(maxsize=16)
+def _sep_re(seps: str) -> re.Pattern[str]:
+    return re.compile("[" + re.escape(seps) + "]")
+
+
+def _find_span(spans: tuple[tuple[int, int], ...], pos: int) -> tuple[int, int]:
     for s, e in spans:
         if s <= pos < e:
             return s, e
     return (0, 0)
 
 
-def _paren_mask(text: str) -> list[bool]:
-    depth, out = 0, []
-    for ch in text:
-        if ch in "（(":
-            depth += 1
-        out.append(depth > 0)
-        if ch in "）)" and depth:
-            depth -= 1
-    return out
+class _ParenMask:
+    """Whether a position lies inside （…）; built from the parentheses only, not char by char."""
+
+    def __init__(self, text: str):
+        self.inside: list[tuple[int, int]] = []
+        depth, start = 0, 0
+        for m in _PAREN_RE.finditer(text):
+            if m.group() in "（(":
+                if depth == 0:
+                    start = m.start()
+                depth += 1
+            elif depth:
+                depth -= 1
+                if depth == 0:
+                    self.inside.append((start, m.end()))
+        if depth:
+            self.inside.append((start, len(text)))
+
+    def __getitem__(self, pos: int) -> bool:
+        return any(a <= pos < b for a, b in self.inside)
+
+
+_PAREN_RE = re.compile(r"[（()）]")
+
+
+def _paren_mask(text: str) -> _ParenMask:
+    return _ParenMask(text)
 
 
 def _last_compare(text: str) -> re.Match[str] | None:

@@ -127,11 +127,27 @@ def _opens_statement(year: Claim, claims: list[Claim]) -> bool:
     if not _LEAD.match(text[year.sentence[0] : year.span[0]]):
         return False
     sentence = text[year.sentence[0] : year.sentence[1]]
-    return bool(_NONE_STATEMENT.search(sentence)) or any(  # '本部门2020年度无国有资本经营…支出'
-        c.paragraph is year.paragraph and c.sentence == year.sentence and c.is_money and c.role != "prior"
-        for c in claims
-        if c.value is not None
-    )
+    if _NONE_STATEMENT.search(sentence):  # '本部门2020年度无国有资本经营…支出'
+        return True
+    return (id(year.paragraph), year.sentence) in _money_sentences(claims)
+
+
+_MONEY_SENTENCES: dict[int, tuple[list, set]] = {}
+
+
+def _money_sentences(claims: list[Claim]) -> set:
+    """(paragraph, sentence) pairs that state an amount; computed once per claim list."""
+    key = id(claims)
+    cached = _MONEY_SENTENCES.get(key)
+    if cached is None or cached[0] is not claims:
+        found = {
+            (id(c.paragraph), c.sentence)
+            for c in claims
+            if c.value is not None and c.is_money and c.role != "prior"
+        }
+        _MONEY_SENTENCES.clear()  # one list at a time: no growth across checks
+        cached = _MONEY_SENTENCES[key] = (claims, found)
+    return cached[1]
 
 
 # --- W-8 ---------------------------------------------------------------------------------------

@@ -237,11 +237,14 @@ def is_text_sheet(sheet: SheetGrid) -> bool:
     if not rows:
         return False
     single = sum(1 for r in rows if len(r) == 1)
+    if single / len(rows) < 0.8:
+        return False
     long_cells = sum(1 for r in rows for _, v in r if _long_text(v))
-    titled = any(
+    if long_cells >= 3:
+        return True
+    return long_cells >= 1 and any(
         isinstance(v, str) and any(is_part_title(x) for x in v.split("\n")) for r in rows for _, v in r
     )
-    return single / len(rows) >= 0.8 and long_cells >= 1 and (titled or long_cells >= 3)
 
 
 def _sheet_paragraphs(sheet: SheetGrid, start_index: int) -> list[Paragraph]:
@@ -271,11 +274,12 @@ def _sheet_paragraphs(sheet: SheetGrid, start_index: int) -> list[Paragraph]:
     return out
 
 
-def text_paragraphs(wb: WorkbookGrid) -> list[Paragraph]:
-    """All paragraphs of the workbook's text sheets, in sheet order."""
+def text_paragraphs(wb: WorkbookGrid, text_sheets: list[SheetGrid] | None = None) -> list[Paragraph]:
+    """All paragraphs of the workbook's text sheets (or of `text_sheets`, already found), in sheet order."""
+    sheets = text_sheets if text_sheets is not None else [s for s in wb.sheets if is_text_sheet(s)]
     out: list[Paragraph] = []
-    for sheet in wb.sheets:
-        if not sheet.hidden and is_text_sheet(sheet):
+    for sheet in sheets:
+        if not sheet.hidden:
             out.extend(_sheet_paragraphs(sheet, len(out)))
     return out
 

@@ -117,3 +117,17 @@ def test_text_in_number_cells():
     assert t.cell("main", "合计", "合计").value == Decimal("300.00")
     assert t.cell("main", "201", "合计").value == Decimal(300)
     assert t.cell("main", "2010301", "项目支出").status == "empty"
+
+
+def test_a_table_continued_further_down_is_one_table():
+    rows = t05()
+    head, body = rows[:7], rows[7:]  # title … 合计 row, then the 科目 rows
+    cont = [["一般公共预算财政拨款支出决算表（续）", None, None, None, None]] + rows[3:6] + body[2:]
+    first = head + body[:2] + [[None] * 5] * 3  # 201, 20103 on the first page
+    m = _model(("分页", first + cont))
+    t = m.get("05")
+    assert len(m.all("05")) == 1
+    assert list(t.blocks["main"]) == ["合计", "201", "20103", "2010301", "2010350"]
+    report = check_workbook(WorkbookGrid([SheetGrid("分页", first + cont)]))
+    assert [f.rule for f in report.findings if f.severity.value == "error"] == []
+    assert report.checks > 10

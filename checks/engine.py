@@ -120,20 +120,9 @@ def _order_suspects(findings: list[Finding]) -> None:
 
 
 def check_workbook(wb: WorkbookGrid, rules: list[Rule] | None = None, name: str | None = None) -> Report:
-    model = build_model(wb)
-    ctx = run_rules(model, rules)
-    order = {s.name: i for i, s in enumerate(wb.sheets)}
-    sev = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-    ctx.findings.sort(key=lambda f: (sev[f.severity], order.get(f.cells[0].sheet, 999) if f.cells else -1))
-    report = Report(
-        workbook=name or (wb.path or ""),
-        department=model.department,
-        year=model.year,
-        unit=model.unit,
-        era=model.era,
-        tables={t.key: t.sheet for t in sorted(model.tables, key=lambda t: t.key) if not t.foreign},
-        findings=ctx.findings,
-        checks=ctx.checks,
-        passed=ctx.passed,
-    )
-    return report
+    """The table rules only (no 文内/表文 text checks): `checks.api.check_grids` with those rules."""
+    from checks.api import check_grids  # checks.api builds on this module
+
+    if rules is None:
+        rules = [r for r in RULES.values() if r.kind != "text"]
+    return check_grids(wb, rules=rules, name=name)

@@ -105,6 +105,28 @@ def fig_check(wb: Path, repeat: int) -> Figure:
                   f"check_grids {ms(rules)}")
 
 
+def fig_check_parts(wb: Path, repeat: int) -> list[Figure]:
+    """(a2) the table rules alone against the same baseline; (a3) what the text checks add to them."""
+    from openpyxl import load_workbook
+
+    from addin.reader import read_workbook
+    from checks.api import check_grids
+    from checks.rules import RULES
+
+    tables = [r for r in RULES.values() if r.kind != "text"]
+    table_check = timed(lambda: check_grids(read_workbook(wb), name=wb.name, rules=tables), repeat)
+    full = timed(lambda: check_grids(read_workbook(wb), name=wb.name), repeat)
+    base = timed(lambda: load_workbook(wb), repeat)
+    r2 = table_check.median / base.median
+    added = (full.median - table_check.median) / table_check.median
+    return [
+        Figure("(a2) check, table rules only / openpyxl load_workbook", ms(table_check), ms(base), r2, "<= 0.3",
+               r2 <= 0.3, "read + 表内/表间/完整性 rules, no text checks"),
+        Figure("(a3) time the text checks add / check with table rules only", ms(full), ms(table_check), added,
+               "<= 0.5", added <= 0.5, "文内 + 表文 over the 情况说明 and 绩效 sheets"),
+    ]
+
+
 def fig_annotate(wb: Path, repeat: int, tmp: Path) -> Figure:
     from openpyxl import load_workbook
 
@@ -343,6 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="juesuan-bench-") as t:
         tmp = Path(t)
         figs.append(fig_check(wb, args.repeat))
+        figs.extend(fig_check_parts(wb, args.repeat))
         figs.append(fig_annotate(wb, args.repeat, tmp))
         figs.append(fig_cold(wb, args.repeat))
         if args.batch > 0:

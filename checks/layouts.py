@@ -28,9 +28,6 @@ REQUIRED_TABLES = {
     "2020+": ["01", "02", "03", "04", "05", "06", "07", "08", "09"],
 }
 
-# 2018 printed numbers of the 公开NN表 marker -> key (used only when a marker has no title).
-MARKER_2018 = {f"{i:02d}": f"{i:02d}" for i in range(1, 9)}
-
 # Column header synonyms for grid tables (normalised header text, parent and child joined by "/").
 # Order matters: the first pattern that matches a column's header path wins.
 COLUMNS: dict[str, list[tuple[str, str]]] = {
@@ -125,24 +122,6 @@ ROW_LABELS: dict[str, dict[str, list[tuple[str, str]]]] = {
     },
 }
 
-# Income lines of 01 that add up to 本年收入合计 ("其中" sub-rows are excluded by the parser).
-INCOME_LINES_01 = [
-    "财政拨款收入",
-    "一般公共预算财政拨款收入",
-    "政府性基金预算财政拨款收入",
-    "国有资本经营预算财政拨款收入",
-    "上级补助收入",
-    "事业收入",
-    "经营收入",
-    "附属单位上缴收入",
-    "其他收入",
-]
-FISCAL_LINES_01 = [
-    "财政拨款收入",
-    "一般公共预算财政拨款收入",
-    "政府性基金预算财政拨款收入",
-    "国有资本经营预算财政拨款收入",
-]
 FUNDS_04 = ["一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"]
 
 # 04 expense columns.
@@ -211,18 +190,6 @@ SANGONG_ITEMS = [
     (r"接待", "公务接待费"),
     (r"合计", "合计"),
 ]
-
-# 06 economic classification: which 类 make up 人员经费 and 公用经费.
-PERSONNEL_CLASSES = ["301", "303"]
-PUBLIC_CLASSES = ["302", "307", "309", "310", "312", "399"]
-
-# 06 款 codes that must not exceed the matching 三公 决算 item.
-SANGONG_ECON = {
-    "30217": "公务接待费",
-    "30231": "公务用车运行费",
-    "30212": "因公出国（境）费",
-    "31013": "公务用车购置费",
-}
 
 # Label normalisation shared by the locator and parsers.
 _NUMBERING = re.compile(r"^(其中[:：]?)?([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[、.．])")

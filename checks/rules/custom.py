@@ -72,16 +72,12 @@ def empty_table_note(ctx: Context, rule: Rule) -> None:
         if t is None or not t.is_empty:
             continue
         ctx.checks += 1
-        texts = list(t.notes) + _region_texts(ctx, t)
+        texts = [*t.notes, *t.texts]
         if any(_EMPTY_NOTE.search(x) for x in texts):
             ctx.passed += 1
             continue
         ctx.findings.append(_finding(
             rule, f"{t.name}{TABLE_TITLES[key][0]}无数据，但表下没有“本表无数据”之类的说明", [t.title_ref]))
-
-
-def _region_texts(ctx: Context, t: Table) -> list[str]:
-    return list(t.texts)
 
 
 @custom("fund_presence")

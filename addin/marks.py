@@ -324,6 +324,8 @@ def summary_layout(
         ("表格勾稽", report.checks, report.passed),
         ("说明文字", report.text_checked, report.text_passed),
     ]
+    if report.acknowledged:  # explained in 核实说明: shown as 提示, counted here
+        checks.append(("已核实", report.acknowledged, report.acknowledged))
     for i, sev in enumerate(SEVERITIES):
         per = [sum(1 for f in report.findings if f.severity == sev and f.family == fam) for fam in families]
         extra = list(checks[i]) if i < len(checks) else []

@@ -38,6 +38,8 @@ def format_summary(report: Report, *, max_findings: int = 20, color: bool = Fals
     checks = f"检查 {report.checks} 项，通过 {report.passed} 项"
     if report.text_checked:
         checks += f"；说明文字 {report.text_checked} 处，相符 {report.text_passed} 处"
+    if report.acknowledged:
+        checks += f"；已核实 {report.acknowledged} 条（见“核实说明”）"
     lines.append(f"{counts}；{checks}")
 
     ordered = sort_findings(report.findings, default_sheet_order(report))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from checks.acknowledge import apply_acknowledgements, read_acknowledgements
 from checks.engine import build_model, run_rules
 from checks.findings import Report, Severity
 from checks.grid import WorkbookGrid
@@ -29,6 +30,8 @@ def check_grids(
     if any(RULES[i].kind == "text" for i in wanted):
         tf, text_checked, text_passed, counts = _text_findings(grids, model, text, text_source, "Y-2" in wanted)
         findings += [f for f in tf if f.rule in wanted or f.rule not in RULES]
+    acks = read_acknowledgements(grids)
+    acknowledged = apply_acknowledgements(findings, acks) if acks else 0
     order = {s.name: i for i, s in enumerate(grids.sheets)}
     findings.sort(key=lambda f: (_SEV[f.severity], order.get(f.cells[0].sheet, 999) if f.cells else -1))
     return Report(
@@ -44,6 +47,7 @@ def check_grids(
         text_checked=text_checked,
         text_passed=text_passed,
         rule_counts=counts,
+        acknowledged=acknowledged,
     )
 
 

@@ -104,6 +104,7 @@ class Report:
     text_checked: int = 0  # text claims grounded and compared
     text_passed: int = 0
     rule_counts: dict[str, list[int]] = field(default_factory=dict)  # rule id -> [checked, passed]
+    acknowledged: int = 0  # findings explained in the workbook's 核实说明 sheet (now 提示)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -136,6 +137,7 @@ class Report:
                 "passed": self.passed,
                 "text_checked": self.text_checked,
                 "text_passed": self.text_passed,
+                "acknowledged": self.acknowledged,
             },
             "findings": [f.to_json() for f in self.findings],
         }

@@ -42,7 +42,7 @@ def test_json_round_trip_and_schema(tmp_path: Path):
     assert data == report.to_json()
     assert set(data) >= {"workbook", "department", "year", "unit", "tables", "summary", "findings"}
     assert data["summary"] == {"errors": 2, "warnings": 1, "infos": 2, "checks": 40, "passed": 37,
-                               "text_checked": 10, "text_passed": 8}
+                               "text_checked": 10, "text_passed": 8, "acknowledged": 0}
     f = data["findings"][1]
     assert set(f) >= {"id", "rule", "severity", "family", "message", "cells", "expected", "actual", "text"}
     assert f["id"] == "T01-2@公开01表!C27" and f["severity"] == "error" and f["family"] == "表内"

@@ -121,7 +121,7 @@ _DEPT_LABEL_RE = re.compile(
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")  # never the comma: it ends clauses
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     kind: ClaimKind
     value: Decimal | None  # magnitude as printed (sign in `sign`); None for names

@@ -39,6 +39,7 @@ def check_years(claims: list[Claim], report_year: int | None, tally: Tally | Non
     tally = Tally() if tally is None else tally
     if report_year is None:
         return tally
+    money_sentences = _money_sentences(claims)
     for c in claims:
         if c.kind not in (ClaimKind.DATE, ClaimKind.YEAR) or c.value is None:
             continue
@@ -83,7 +84,7 @@ def check_years(claims: list[Claim], report_year: int | None, tally: Tally | Non
                         actual=c.printed,
                     )
                 )
-        elif c.kind == ClaimKind.YEAR and c.role is None and _opens_statement(c, claims):
+        elif c.kind == ClaimKind.YEAR and c.role is None and _opens_statement(c, money_sentences):
             if year == report_year:
                 tally.ok("W-7")
             else:
@@ -118,7 +119,7 @@ _LEAD = re.compile(
 _NONE_STATEMENT = re.compile(r"(无|没有)[^。；]{0,24}(收入|支出|收支)")
 
 
-def _opens_statement(year: Claim, claims: list[Claim]) -> bool:
+def _opens_statement(year: Claim, money_sentences: set) -> bool:
     """'2018年度财政拨款收入…1680.02万元': a year opening a sentence that states an amount.
 
     A year inside a sentence ('2017年度…表彰经费40万元' paid this year) is not the period of the figures.
@@ -129,25 +130,12 @@ def _opens_statement(year: Claim, claims: list[Claim]) -> bool:
     sentence = text[year.sentence[0] : year.sentence[1]]
     if _NONE_STATEMENT.search(sentence):  # '本部门2020年度无国有资本经营…支出'
         return True
-    return (id(year.paragraph), year.sentence) in _money_sentences(claims)
+    return (id(year.paragraph), year.sentence) in money_sentences
 
 
-_MONEY_SENTENCES: dict[int, tuple[list, set]] = {}
-
-
-def _money_sentences(claims: list[Claim]) -> set:
-    """(paragraph, sentence) pairs that state an amount; computed once per claim list."""
-    key = id(claims)
-    cached = _MONEY_SENTENCES.get(key)
-    if cached is None or cached[0] is not claims:
-        found = {
-            (id(c.paragraph), c.sentence)
-            for c in claims
-            if c.value is not None and c.is_money and c.role != "prior"
-        }
-        _MONEY_SENTENCES.clear()  # one list at a time: no growth across checks
-        cached = _MONEY_SENTENCES[key] = (claims, found)
-    return cached[1]
+def _money_sentences(claims: list[Claim]) -> set[tuple[int, tuple[int, int]]]:
+    """(paragraph, sentence) pairs that state an amount."""
+    return {(id(c.paragraph), c.sentence) for c in claims if c.value is not None and c.is_money and c.role != "prior"}
 
 
 # --- W-8 ---------------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ _JOINABLE_END = re.compile(rf"[{_CJK}\d.,]$")
 _JOINABLE_START = re.compile(rf"^[{_CJK}\d.,]")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     sheet: str
     cell: str  # A1 address of the cell holding the paragraph

@@ -30,6 +30,9 @@ def check_grids(
     if any(RULES[i].kind == "text" for i in wanted):
         tf, text_checked, text_passed, counts = _text_findings(grids, model, text, text_source, "Y-2" in wanted)
         findings += [f for f in tf if f.rule in wanted or f.rule not in RULES]
+    for f in findings:  # the remedy comes from the catalogue when the check did not give one
+        if f.hint is None and f.rule in RULES:
+            f.hint = RULES[f.rule].hint or None
     acks = read_acknowledgements(grids)
     acknowledged = apply_acknowledgements(findings, acks) if acks else 0
     order = {s.name: i for i, s in enumerate(grids.sheets)}

@@ -114,6 +114,9 @@ AMOUNTS: dict[str, list[tuple[str, list[str]]]] = {
         (r"机关运行经费", ["06|main|公用经费合计|决算数"]),
     ],
 }
+# anchors whose cell is the usual, not the defined, counterpart: a mismatch is a 警告
+# (机关运行经费 equals 公用经费 for 行政单位; a 事业单位 may report it on another basis)
+SOFT_REFS = {"06|main|公用经费合计|决算数"}
 
 # topic -> share denominator, unless the words after 占 name one (SHARE_BASES)
 SHARE_DEFAULT: dict[str, str] = {
@@ -336,8 +339,9 @@ def ground_claims(model: WorkbookModel, paragraphs: list[Paragraph], claims: lis
             if ok:
                 continue
             expected = f"{_fmt(cell.value or Decimal(0), 2)}{'万元' if model.unit != '元' else '元'}"
+            soft = topic == "other" and refs[0] in SOFT_REFS
             res.findings.append(_finding(
-                "Y-1", Severity.ERROR,
+                "Y-1", Severity.WARNING if soft else Severity.ERROR,
                 f"文中“{c.subject}{c.printed}”与{_where(cell, model)} {expected} 不符",
                 c, [cell.ref], expected=expected, actual=c.printed))
         for c in cs:

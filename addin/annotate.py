@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 import unicodedata
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -33,6 +32,7 @@ from openpyxl.workbook.workbook import Workbook as WorkbookType
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from addin.files import write_atomically
 from addin.marks import (
     FINDING_COLUMNS,
     NOTE_AUTHOR,
@@ -126,28 +126,7 @@ def _load(src: Path, *, keep_vba: bool) -> WorkbookType:
 
 
 def _save(wb: WorkbookType, out: Path) -> None:
-    tmp = None
-    try:
-        fd, name = tempfile.mkstemp(prefix=".~" + out.stem, suffix=out.suffix, dir=out.parent)
-        os.close(fd)
-        tmp = Path(name)
-        wb.save(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it owner-only; give the usual mode
-        os.replace(tmp, out)
-        tmp = None
-    except OSError as exc:
-        raise OutputError(f"无法写入“{out}”：{exc.strerror or exc}（文件是否正在 Excel 中打开？）") from exc
-    except Exception as exc:  # openpyxl refusing content it loaded; never a traceback for the user
-        raise OutputError(f"无法生成“{out.name}”：{exc}") from exc
-    finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    write_atomically(out, wb.save, busy_hint="（文件是否正在 Excel 中打开？）")
 
 
 def _workbook_from_grids(grids: WorkbookGrid) -> WorkbookType:

@@ -9,7 +9,6 @@ must stay inert. pandas is imported here only, so a single check never pays for 
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from addin.batch import (
     BatchResult,
     WorkbookResult,
 )
+from addin.files import write_atomically
 from addin.marks import (
     SEVERITY_STYLE,
     OutputError,
@@ -143,29 +143,15 @@ def write_overview(result: BatchResult, path: Path) -> Path:
     sheets = overview_sheets(result, path.parent)
     import pandas as pd
 
-    tmp: Path | None = None
-    try:
-        fd, name = tempfile.mkstemp(prefix=".~" + path.stem, suffix=".xlsx", dir=path.parent)
-        os.close(fd)
-        tmp = Path(name)
+    def write(tmp: Path) -> None:
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
             writer.book.properties.title = OVERVIEW_TITLE
             for sheet in sheets:
                 frame = pd.DataFrame(sheet.rows, columns=sheet.columns, dtype=object)
                 frame.to_excel(writer, sheet_name=sheet.name, index=False)
                 _finish(writer.sheets[sheet.name], sheet)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes it owner-only; give the usual mode
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as exc:
-        raise OutputError(f"无法写入“{path}”：{exc.strerror or exc}（文件是否正在 Excel 中打开？）") from exc
-    except Exception as exc:  # openpyxl refusing a value; never a traceback for the user
-        raise OutputError(f"无法生成“{path.name}”：{exc}") from exc
-    finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
+
+    write_atomically(path, write, busy_hint="（文件是否正在 Excel 中打开？）")
     return path
 
 

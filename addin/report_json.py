@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path, PurePath
 
+from addin.files import write_atomically
 from addin.marks import OutputError
 from checks.findings import Report
 
@@ -41,22 +40,7 @@ def write_json_report(report: Report, path: Path) -> None:
     if not path.parent.is_dir():
         raise OutputError(f"输出目录不存在：{path.parent}")
     text = dumps_report(report)
-    tmp = None
-    try:
-        fd, name = tempfile.mkstemp(prefix=".~" + path.stem, suffix=".json", dir=path.parent)
-        tmp = Path(name)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes it owner-only; give the usual mode
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as exc:
-        raise OutputError(f"无法写入“{path}”：{exc.strerror or exc}") from exc
-    finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
+    write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"))
 
 
 def load_json_report(path: Path) -> dict:

@@ -54,6 +54,14 @@ def sniff(path: Path) -> str:
     raise InputError(f"不是 Excel 工作簿（.xlsx/.xlsm/.xls）：{path.name}")
 
 
+def _trimmed(row: list[object]) -> list[object]:
+    """'' -> None, and no trailing empty cells (a sparse sheet's rows stay short)."""
+    out = [None if v == "" else v for v in row]
+    while out and out[-1] is None:
+        out.pop()
+    return out
+
+
 def _guard_zip(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as zf:
@@ -106,7 +114,7 @@ def _read_sheets(pc, path: Path) -> list[SheetGrid]:
     for name in book.sheet_names:
         sh = book.get_sheet_by_name(name)
         rows = sh.to_python(skip_empty_area=False)
-        grid = [[None if v == "" else v for v in row] for row in rows]
+        grid = [_trimmed(row) for row in rows]
         merged = [(a[0], a[1], b[0], b[1]) for a, b in (sh.merged_cell_ranges or [])]
         meta = metas.get(name)
         hidden = meta is not None and "Visible" not in str(meta.visible)

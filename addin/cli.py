@@ -88,13 +88,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def check_file(path: Path, text_file: Path | None = None):
     """Read and check one workbook: (grids, report). Raises InputError for files that cannot be read."""
-    from addin.reader import read_workbook
+    from addin.reader import InputError, read_workbook
     from checks.api import check_grids
 
     grids = read_workbook(path)
     text = None
     if text_file is not None:
-        from addin.reader import InputError
         from checks.text.paragraphs import read_text_file
 
         try:
@@ -104,8 +103,6 @@ def check_file(path: Path, text_file: Path | None = None):
     report = check_grids(grids, name=path.name, text=text, text_source=str(text_file) if text_file else None)
     if not report.tables:
         # No 公开 table located (an empty or unrelated workbook): 0 findings would read as 通过.
-        from addin.reader import InputError
-
         raise InputError(f"工作簿中没有找到部门决算公开表（如“收入支出决算总表”），无法检查：{path.name}")
     return grids, report
 

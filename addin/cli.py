@@ -25,7 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("-o", "--output", help="标注副本路径（默认：<文件名>_checked.xlsx，与原文件同目录）")
     c.add_argument("--json", metavar="REPORT.json", help="同时写出 JSON 报告")
     c.add_argument("--no-annotate", action="store_true", help="只检查，不写标注副本")
-    c.add_argument("--text", metavar="FILE", help="情况说明不在工作簿内时，另给 .docx/.txt 文件")
+    c.add_argument("--text", metavar="FILE", help="情况说明不在工作簿内时，另给 .docx/.txt/.pdf 文件")
     c.add_argument("--max-lines", type=int, default=20, help="终端最多显示的问题条数（默认 20）")
     c.add_argument("-q", "--quiet", action="store_true", help="只显示计数")
 
@@ -94,12 +94,9 @@ def check_file(path: Path, text_file: Path | None = None):
     grids = read_workbook(path)
     text = None
     if text_file is not None:
-        from checks.text.paragraphs import read_text_file
+        from addin.text_files import read_explanation
 
-        try:
-            text = read_text_file(Path(text_file))
-        except Exception as e:  # a damaged .docx raises the zip/docx library's own errors
-            raise InputError(f"无法读取说明文档：{text_file}（{type(e).__name__}）") from e
+        text = read_explanation(text_file)
     report = check_grids(grids, name=path.name, text=text, text_source=str(text_file) if text_file else None)
     if not report.tables:
         # No 公开 table located (an empty or unrelated workbook): 0 findings would read as 通过.

@@ -482,10 +482,13 @@ def _load_text(path: str | None) -> tuple[str | None, str | None]:
     """(text, problem) of the 说明文档 chosen with 选择说明文档."""
     if not path:
         return None, None
-    try:
-        from checks.text.paragraphs import read_text_file
+    from addin.reader import InputError
+    from addin.text_files import read_explanation
 
-        return read_text_file(Path(path)), None
+    try:
+        return read_explanation(path), None
+    except InputError as exc:
+        return None, f"说明文档无法读取，本次未核对说明文字：{exc.message}"
     except Exception as exc:
         return None, f"说明文档无法读取，本次未核对说明文字：{path}（{_short(exc)}）"
 
@@ -690,7 +693,7 @@ def _last_visible(book, excel: bool):
 # 选择说明文档
 
 
-TEXT_FILTER = "说明文档 (*.docx;*.txt),*.docx;*.txt"
+TEXT_FILTER = "说明文档 (*.docx;*.txt;*.pdf),*.docx;*.txt;*.pdf"
 
 
 def pick_text(book) -> None:

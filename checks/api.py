@@ -64,6 +64,7 @@ def _text_findings(grids, model, text: str | None, source: str | None, dedupe: b
     from checks.text.ground import ground_claims
     from checks.text.internal import check_text_internal
     from checks.text.paragraphs import is_text_sheet, paragraphs_from_text, text_paragraphs
+    from checks.text.structure import structure_findings
     from checks.text.texttables import tables_from_text
 
     if text is not None:
@@ -81,10 +82,11 @@ def _text_findings(grids, model, text: str | None, source: str | None, dedupe: b
     # Y-2 (which names the table cells and tells a completion rate from a share) replaces W-11
     grounded_shares = {(f.cells[0], f.actual) for f in grounded.findings if f.rule == "Y-2" and f.cells and dedupe}
     kept = [f for f in internal.findings if not (f.rule == "W-11" and f.cells and (f.cells[0], f.actual) in grounded_shares)]
-    counts = {k: list(v) for k, v in internal.per_rule.items()} | grounded.per_rule
+    structure, structure_counts = structure_findings(paragraphs, model.year)
+    counts = {k: list(v) for k, v in internal.per_rule.items()} | grounded.per_rule | structure_counts
     return (
-        kept + grounded.findings,
-        internal.checked + grounded.checked,
-        internal.passed + grounded.passed,
+        kept + grounded.findings + structure,
+        internal.checked + grounded.checked + sum(c[0] for c in structure_counts.values()),
+        internal.passed + grounded.passed + sum(c[1] for c in structure_counts.values()),
         counts,
     )

@@ -1,0 +1,211 @@
+"""Checks of the text's form rather than its figures: heading numbers, template leftovers, missing topics.
+
+- W-14 heading numbers run on within their parent: 一、二、三、 / （一）（二） / 1、2、 / （1）（2）.
+  A skipped number usually means a heading lost its number ("政府采购支出情况" between （一） and
+  （四）) or a section was deleted; a repeated one, a copied block. A list may restart at 1.
+- W-15 leftovers of the template or a colleague's draft: XX局, ××万元, 【请填写…】, 此处填写.
+- C-2 the 情况说明 covers what the 公开 rules require it to (机关运行经费, 政府采购, 国有资产占用,
+  "三公", 政府性基金, 国有资本经营 from 2020, 绩效, 名词解释): the topics the 财政部 checks most
+  often find missing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from checks.findings import CellRef, Family, Finding, Severity
+from checks.text.paragraphs import Paragraph, heading_marker, part_kind
+
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def marker_number(marker: str) -> int | None:
+    """一 → 1, （十二） → 12, 3 → 3; None for what is not a heading number."""
+    tag = marker.strip("（）")
+    if tag.isdigit():
+        return int(tag)
+    if tag == "十":
+        return 10
+    tens, _, ones = tag.partition("十")
+    if "十" not in tag:
+        return _CN_DIGITS.get(tag)
+    t = _CN_DIGITS.get(tens, 0) if tens else 1
+    o = _CN_DIGITS.get(ones, 0) if ones else 0
+    return t * 10 + o if (not tens or tens in _CN_DIGITS) and (not ones or ones in _CN_DIGITS) else None
+
+
+def _as_marker(level: int, n: int) -> str:
+    if level in (1, 2):
+        cn = "一二三四五六七八九"
+        word = cn[n - 1] if n < 10 else ("十" if n == 10 else (cn[n // 10 - 1] if n >= 20 else "") + "十" +
+                                          (cn[n % 10 - 1] if n % 10 else ""))
+        return f"{word}、" if level == 1 else f"（{word}）"
+    return f"{n}、" if level == 3 else f"（{n}）"
+
+
+# --- W-14 heading numbers ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Numbered:
+    paragraph: Paragraph
+    level: int
+    number: int
+    parent: tuple[str, ...]  # the section path above this heading
+
+
+def _numbered(paragraphs: Iterable[Paragraph]) -> Iterable[_Numbered]:
+    for p in paragraphs:
+        hm = heading_marker(p.text)
+        if hm is None:
+            continue
+        level, marker = hm
+        n = marker_number(marker)
+        if n is not None:
+            # the paragraph's own section ends with its marker; its parent is what comes before
+            yield _Numbered(p, level, n, tuple(p.section[:-1]) if p.section else ())
+
+
+def _short_lines_between(paragraphs: Sequence[Paragraph], start: int, end: int) -> list[str]:
+    """Unnumbered short lines between two headings: headings that may have lost their number."""
+    return [p.text for p in paragraphs[start + 1:end]
+            if len(p.text) <= 20 and not re.search(r"[。，；：:,;]", p.text) and heading_marker(p.text) is None]
+
+
+def numbering_findings(paragraphs: Sequence[Paragraph]) -> list[Finding]:
+    """W-14: skipped or repeated heading numbers, one finding per place.
+
+    A list restarting at 1 is a new list, or a list nested in the same style as its parent (the
+    duties （一）…（九） under “（一）部门职责”): the outer numbering may then resume where it stopped.
+    """
+    out: list[Finding] = []
+    index = {id(p): i for i, p in enumerate(paragraphs)}
+    last: dict[tuple, _Numbered] = {}
+    suspended: dict[tuple, list[int]] = {}  # numbering runs interrupted by a restart at 1
+    titled_parts = {p.part for p in paragraphs if p.part != p.sheet}
+    for h in _numbered(paragraphs):
+        p = h.paragraph
+        key = (p.part, p.sheet if p.part == p.sheet else "", h.level, h.parent)
+        prev = last.get(key)
+        last[key] = h
+        here = _as_marker(h.level, h.number)
+        if prev is None:
+            # a first heading numbered 二 or （三）: the ones before it are missing. At the top level
+            # only under a part title (a part continued from another sheet may start late).
+            if h.number > 1 and (h.level > 1 or p.part in titled_parts):
+                missing = _quoted(h.level, range(1, h.number))
+                out.append(_numbering_finding(h, f"标题“{_head(p)}”之前没有{missing}，序号不连续",
+                                              expected=_as_marker(h.level, 1), actual=here))
+            continue
+        if h.number == prev.number + 1:
+            continue
+        runs = suspended.setdefault(key, [])
+        if h.number == 1:
+            runs.append(prev.number)
+            continue
+        if h.number - 1 in runs:  # the outer list resumes
+            del runs[runs.index(h.number - 1):]
+            continue
+        before = _quoted(h.level, [prev.number])
+        if h.number > prev.number + 1:
+            missing = _quoted(h.level, range(prev.number + 1, h.number))
+            lost = _short_lines_between(paragraphs, index[id(prev.paragraph)], index[id(p)])
+            why = f"；其间的“{'”“'.join(lost)}”可能漏写了序号" if lost else ""
+            message = f"标题“{_head(p)}”紧接在{before}之后，缺少{missing}{why}"
+        else:
+            message = f"标题序号{_quoted(h.level, [h.number])}在{before}之后重复或倒序（“{_head(p)}”）"
+        out.append(_numbering_finding(h, message, expected=_as_marker(h.level, prev.number + 1), actual=here))
+    return out
+
+
+def _quoted(level: int, numbers: Iterable[int]) -> str:
+    return "".join(f"“{_as_marker(level, n)}”" for n in numbers)
+
+
+def _head(p: Paragraph, width: int = 24) -> str:
+    return p.text if len(p.text) <= width else p.text[:width] + "…"
+
+
+def _numbering_finding(h: _Numbered, message: str, *, expected: str, actual: str) -> Finding:
+    return Finding("W-14", Severity.WARNING, Family.TEXT_INTERNAL, message,
+                   cells=[CellRef(h.paragraph.sheet, h.paragraph.cell)], expected=expected.rstrip("、"),
+                   actual=actual.rstrip("、"), text=_head(h.paragraph, 40))
+
+
+# --- W-15 template leftovers ------------------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(
+    r"(?<![A-Za-z])(?:[XxＸｘ]{2,}|[×＊*]{2,}|某某)(?![A-Za-z])"  # XX局 / ××万元 / 某某单位
+    r"|【[^】]{0,40}(?:填|写|删除|说明|修改)[^】]{0,40}】"  # 【请填写…】 guidance in brackets
+    r"|此处(?:填写|填列|说明|列示)|请(?:根据|按照)?实际(?:情况)?填写|请填写|（如有）|\(如有\)"
+)
+
+
+def placeholder_findings(paragraphs: Iterable[Paragraph]) -> list[Finding]:
+    """W-15: one finding per paragraph that still holds template text."""
+    out: list[Finding] = []
+    for p in paragraphs:
+        m = _PLACEHOLDER.search(p.text)
+        if m is None:
+            continue
+        start, end = max(0, m.start() - 12), min(len(p.text), m.end() + 12)
+        quoted = p.text[start:end]
+        out.append(Finding("W-15", Severity.WARNING, Family.TEXT_INTERNAL,
+                           f"文中“{quoted}”含模板占位或填写提示“{m.group(0)}”，公开前应替换为实际内容或删除",
+                           cells=[CellRef(p.sheet, p.cell)], actual=m.group(0), text=quoted))
+    return out
+
+
+# --- C-2 required topics ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str  # as the message names it
+    pattern: re.Pattern[str]
+    since: int = 0  # first report year the topic is required
+
+
+TOPICS: tuple[Topic, ...] = (
+    Topic("机关运行经费", re.compile(r"机关运行经费")),
+    Topic("政府采购", re.compile(r"政府采购")),
+    Topic("国有资产占用", re.compile(r"国有资产占用|资产占用|车辆\d*辆|公务用车\d+辆|共有车辆")),
+    Topic("“三公”经费", re.compile(r"三公")),
+    Topic("政府性基金预算财政拨款收支", re.compile(r"政府性基金")),
+    Topic("国有资本经营预算财政拨款支出", re.compile(r"国有资本经营"), since=2020),
+    Topic("预算绩效管理", re.compile(r"绩效")),
+)
+
+
+def topic_findings(paragraphs: Sequence[Paragraph], year: int | None) -> list[Finding]:
+    """C-2: topics of the 情况说明 that appear nowhere in the text (only when there is a 情况说明)."""
+    explanation = [p for p in paragraphs if part_kind(p.part) == "explanation"]
+    if not explanation:
+        return []
+    text = "\n".join(p.text for p in explanation)  # not the 名词解释: it defines, it does not disclose
+    missing = [t.name for t in TOPICS if (year or 0) >= t.since and not t.pattern.search(text)]
+    if not any(part_kind(p.part) == "glossary" or "名词解释" in p.text for p in paragraphs):
+        missing.append("名词解释")
+    if not missing:
+        return []
+    where = explanation[0]
+    return [Finding("C-2", Severity.WARNING, Family.COMPLETE,
+                    f"情况说明中未见{''.join(f'“{m}”' for m in missing)}的说明：部门决算公开应说明这些事项"
+                    "（无此项的也应写明“无…”）",
+                    cells=[CellRef(where.sheet, where.cell)], actual="、".join(missing))]
+
+
+def structure_findings(
+    paragraphs: Sequence[Paragraph], year: int | None
+) -> tuple[list[Finding], dict[str, list[int]]]:
+    """W-14, W-15 and C-2 over the text's paragraphs: (findings, rule id -> [checked, passed])."""
+    numbering = numbering_findings(paragraphs)
+    placeholders = placeholder_findings(paragraphs)
+    topics = topic_findings(paragraphs, year)
+    headings = sum(1 for _ in _numbered(paragraphs))
+    counts = {"W-14": [headings, headings - len(numbering)], "W-15": [len(paragraphs), len(paragraphs) - len(placeholders)]}
+    if any(part_kind(p.part) == "explanation" for p in paragraphs):
+        counts["C-2"] = [1, int(not topics)]
+    return numbering + placeholders + topics, counts

@@ -8,17 +8,20 @@ beyond the rounding interval of its operands). The copy's truth map (`gen.cells`
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from checks.grid import a1, parse_a1
+from checks.text.paragraphs import heading_marker
 
 from . import catalogue as cat
 from .gen_text import Claim
 from .generate import Generated, SheetData, generate
 
 KINDS = ("amount_changed", "digit_dropped", "cells_swapped", "column_shifted", "text_amount", "text_share",
-         "text_rate", "text_completion", "wrong_year", "other_department", "foreign_table")
+         "text_rate", "text_completion", "wrong_year", "other_department", "foreign_table", "heading_unnumbered",
+         "placeholder")
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,9 @@ class Fault:
         where = ", ".join(f"{c.sheet}!{c.cell}: {c.old!r} -> {c.new!r}" for c in self.changes[:4])
         more = f" (+{len(self.changes) - 4})" if len(self.changes) > 4 else ""
         return f"[{self.kind}] {self.note} {where}{more}".strip()
+
+
+_MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|\d{1,2}\s*[、．])\s*")
 
 
 class NoCandidate(ValueError):
@@ -302,6 +308,45 @@ def _foreign_table(g: Generated, rng: random.Random) -> Fault:
                  note=f"{t.number}表 of {other.department} pasted as sheet {name}")
 
 
+def _heading_unnumbered(g: Generated, rng: random.Random) -> Fault:
+    """A numbered heading with a later sibling loses its number: “（二）支出决算结构” -> “支出决算结构”."""
+    marks = [(i, heading_marker(p.text)) for i, p in enumerate(g.paragraphs)]
+    candidates = []
+    for k, (i, hm) in enumerate(marks):
+        if hm is None or hm[0] == 1:
+            continue
+        for _, hj in marks[k + 1:]:
+            if hj is not None and hj[0] <= hm[0]:
+                if hj[0] == hm[0] and len(_MARKER.sub("", g.paragraphs[i].text)) <= 30 \
+                        and not re.search(r"[。，；：:,;\d]", g.paragraphs[i].text):
+                    candidates.append(i)
+                break
+    if not candidates:
+        raise NoCandidate("heading_unnumbered")
+    p = g.paragraphs[rng.choice(candidates)]
+    bare = _MARKER.sub("", p.text)
+    change = _write(g, g.text_sheet, p.cell, bare)
+    old, p.text = p.text, bare
+    return Fault("heading_unnumbered", g, [change], note=f"{old} -> {bare}")
+
+
+def _placeholder(g: Generated, rng: random.Random) -> Fault:
+    """Template text left in a sentence: the department's name as XX局, or a 填写 prompt."""
+    with_name = [p for p in g.paragraphs if g.department in p.text]
+    sentences = [p for p in g.paragraphs if p.text.endswith("。")]
+    if not with_name and not sentences:
+        raise NoCandidate("placeholder")
+    if with_name and (not sentences or rng.random() < 0.5):
+        p = rng.choice(with_name)
+        new = p.text.replace(g.department, rng.choice(["XX局", "××单位", "某某部门"]), 1)
+    else:
+        p = rng.choice(sentences)
+        new = p.text[:-1] + rng.choice(["，主要原因是【请填写增减原因】。", "（此处填写原因）。", "，请根据实际情况填写。"])
+    change = _write(g, g.text_sheet, p.cell, new)
+    old, p.text = p.text, new
+    return Fault("placeholder", g, [change], note=f"{old[:30]}… -> {new[:30]}…")
+
+
 _KIND_FUNCS = {
     "amount_changed": _amount_changed,
     "digit_dropped": _digit_dropped,
@@ -314,4 +359,6 @@ _KIND_FUNCS = {
     "wrong_year": _wrong_year,
     "other_department": _other_department,
     "foreign_table": _foreign_table,
+    "heading_unnumbered": _heading_unnumbered,
+    "placeholder": _placeholder,
 }

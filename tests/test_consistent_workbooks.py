@@ -19,7 +19,8 @@ from sample_workbooks.generate import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLE_FAULTS = ["amount_changed", "digit_dropped", "cells_swapped", "column_shifted", "other_department", "foreign_table"]
-TEXT_FAULTS = ["text_amount", "text_share", "text_rate", "text_completion", "wrong_year"]
+TEXT_FAULTS = ["text_amount", "text_share", "text_rate", "text_completion", "wrong_year", "heading_unnumbered",
+               "placeholder"]
 
 
 def _faulted(seed: int, era: str, kind: str):

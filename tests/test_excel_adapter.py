@@ -218,12 +218,12 @@ def test_check_marks_the_cells_the_headless_writer_marks(xw_remote, base_payload
     planned = {(m.sheet, m.cell, m.fill) for m in plan_marks(sample_report)}
     headless, headless_notes = _headless_marks(tmp_path, sample_grids, sample_report)
     assert fills == planned == headless
-    assert len(fills) == 75
+    assert len(fills) == 78
     assert ("公开04表(2)", "A3", SEVERITY_STYLE[Severity.ERROR].fill) in fills
     notes = {(s["name"], cell): text for s in client.sheets if s["name"] in user_sheets
              for cell, text in s["note_text"].items()}
     assert notes == headless_notes == {(m.sheet, m.cell): m.note for m in plan_marks(sample_report)}
-    assert sum(a["func"] == "addNote" for a in actions) == 75
+    assert sum(a["func"] == "addNote" for a in actions) == 78
 
 
 def test_check_adds_summary_first_with_layout_values(xw_remote, base_payload, sample_grids, sample_report):
@@ -243,7 +243,7 @@ def test_check_adds_summary_first_with_layout_values(xw_remote, base_payload, sa
     links = [a["args"] for a in actions if a["func"] == "addHyperlink"]
     assert ["#'公开04表(2)'!A3", "A3", "跳转到 公开04表(2)!A3"] in links
     alert = [a["args"][0] for a in actions if a["func"] == "alert"]
-    assert alert == ["检查完成：错误 12 · 警告 13 · 提示 5\n已标记 75 个单元格，问题清单见工作表“检查结果”。"]
+    assert alert == ["检查完成：错误 12 · 警告 13 · 提示 5\n已标记 78 个单元格，问题清单见工作表“检查结果”。"]
 
 
 def test_check_twice_leaves_the_same_state_as_once(xw_remote, base_payload):
@@ -253,7 +253,7 @@ def test_check_twice_leaves_the_same_state_as_once(xw_remote, base_payload):
     assert second.state() == first.state()
     # the second run found the state sheet, undid the first run's marks and marked again
     funcs = [a["func"] for a in second_actions]
-    assert funcs.count("deleteNote") == 75 and funcs.count("addNote") == 75
+    assert funcs.count("deleteNote") == 78 and funcs.count("addNote") == 78
     assert funcs.count("addSheet") == 1  # only the summary; the state sheet was reused
 
 
@@ -262,7 +262,7 @@ def test_clear_restores_the_workbook(xw_remote, base_payload):
     actions = run(xw_remote, checked.next_payload(), "btnClear")
     cleared = Client(checked.next_payload()).apply(actions)
     assert cleared.state() == Client(base_payload).state()
-    assert [a["args"][0] for a in actions if a["func"] == "alert"] == ["已清除 75 处标记，单元格已恢复检查前的底色和批注。"]
+    assert [a["args"][0] for a in actions if a["func"] == "alert"] == ["已清除 78 处标记，单元格已恢复检查前的底色和批注。"]
 
 
 def test_unreadable_user_note_is_left_alone_on_remote(xw_remote, base_payload):
@@ -641,7 +641,7 @@ def test_excel_state_survives_save_and_reopen(fake_book):
     # "reopen": the add-in process is new, only the workbook's cells remain
     values = excel.sheet_values(fake_book.sheets[st.STATE_SHEET])
     state = st.parse_state(values)
-    assert state is not None and len(state.rows) == 75
+    assert state is not None and len(state.rows) == 78
     row = next(r for r in state.rows if (r.sheet, r.cell) == ("公开04表(2)", "A3"))
     assert (row.fill, row.note_state, row.note) == ("FFFF00", st.NOTE_TEXT, "用户：部门名称待确认")
     row = next(r for r in state.rows if (r.sheet, r.cell) == ("公开06表", "C7"))
@@ -656,10 +656,10 @@ def test_excel_next_selects_and_explains(fake_book):
     sel = fake_book.app.selection
     assert (sel.sheet.name, sel.address) == ("公开04表(2)", "A3")
     assert fake_book.app.active is sel.sheet
-    assert fake_book.app.status_bar.startswith("第 1/75 处 公开04表(2)!A3：[X-11 错误] 公开04表（工作表“公开04表(2)”）")
+    assert fake_book.app.status_bar.startswith("第 1/78 处 公开04表(2)!A3：[X-11 错误] 公开04表（工作表“公开04表(2)”）")
     excel.on_ribbon("btnNext", fake_book)
     assert (fake_book.app.selection.sheet.name, fake_book.app.selection.address) == ("情况说明", "A15")
-    assert fake_book.app.status_bar.startswith("第 2/75 处 情况说明!A15：[Y-2 错误]")
+    assert fake_book.app.status_bar.startswith("第 2/78 处 情况说明!A15：[Y-2 错误]")
 
 
 def test_excel_protected_sheet_is_refused_before_any_mark(fake_book):

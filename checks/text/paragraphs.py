@@ -75,11 +75,19 @@ def heading_marker(text: str) -> tuple[int, str] | None:
     return None
 
 
+# "…收入支出决算总体情况说明" / "“三公”经费…情况说明" are section headings (that lost their number),
+# not the title of a document part such as "2018年度部门决算情况说明"
+_SECTION_SUBJECT = re.compile(r"收入|支出|经费|拨款|资产|采购|基金")
+
+
 def is_part_title(text: str) -> bool:
     t = text.strip()
     if not t or len(t) > 40 or _SENTENCE_PUNCT.search(t) or heading_marker(t):
         return False
-    return any(w in t for w in PART_WORDS)
+    words = [w for w in PART_WORDS if w in t]
+    if words and set(words) <= {"决算情况说明", "情况说明"} and "部门决算" not in t and _SECTION_SUBJECT.search(t):
+        return False
+    return bool(words)
 
 
 def _is_heading_line(text: str) -> bool:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from checks.findings import CellRef, Family, Finding, Severity
-from checks.text.paragraphs import Paragraph, heading_marker, part_kind
+from checks.text.paragraphs import Paragraph, heading_marker, is_part_title, part_kind
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -68,10 +68,24 @@ def _numbered(paragraphs: Iterable[Paragraph]) -> Iterable[_Numbered]:
             yield _Numbered(p, level, n, tuple(p.section[:-1]) if p.section else ())
 
 
-def _short_lines_between(paragraphs: Sequence[Paragraph], start: int, end: int) -> list[str]:
-    """Unnumbered short lines between two headings: headings that may have lost their number."""
-    return [p.text for p in paragraphs[start + 1:end]
-            if len(p.text) <= 20 and not re.search(r"[。，；：:,;]", p.text) and heading_marker(p.text) is None]
+def _lost_numbers(paragraphs: Sequence[Paragraph], start: int, end: int) -> list[Paragraph]:
+    """Unnumbered heading-like lines between two places: headings that may have lost their number."""
+    return [p for p in paragraphs[start + 1:end]
+            if len(p.text) <= 30 and not re.search(r"[。，；：:,;\d]", p.text) and heading_marker(p.text) is None
+            and not is_part_title(p.text)]
+
+
+def _part_start(paragraphs: Sequence[Paragraph], at: int, level: int) -> int:
+    """Index of the heading that opens the list `at` belongs to (or of the part title): where to look back to."""
+    here = paragraphs[at]
+    for i in range(at - 1, -1, -1):
+        p = paragraphs[i]
+        if p.part != here.part or p.sheet != here.sheet:
+            return i
+        hm = heading_marker(p.text)
+        if (hm and hm[0] < level) or is_part_title(p.text):
+            return i
+    return -1
 
 
 def numbering_findings(paragraphs: Sequence[Paragraph]) -> list[Finding]:
@@ -95,9 +109,11 @@ def numbering_findings(paragraphs: Sequence[Paragraph]) -> list[Finding]:
             # a first heading numbered 二 or （三）: the ones before it are missing. At the top level
             # only under a part title (a part continued from another sheet may start late).
             if h.number > 1 and (h.level > 1 or p.part in titled_parts):
-                missing = _quoted(h.level, range(1, h.number))
-                out.append(_numbering_finding(h, f"标题“{_head(p)}”之前没有{missing}，序号不连续",
-                                              expected=_as_marker(h.level, 1), actual=here))
+                at = index[id(p)]
+                lost = _lost_numbers(paragraphs, _part_start(paragraphs, at, h.level), at)[-(h.number - 1):]
+                out.append(_numbering_finding(h, f"标题“{_head(p)}”之前没有{_quoted(h.level, range(1, h.number))}，"
+                                                 f"序号不连续{_lost_note(lost)}",
+                                              expected=_as_marker(h.level, 1), actual=here, lost=lost))
             continue
         if h.number == prev.number + 1:
             continue
@@ -109,14 +125,15 @@ def numbering_findings(paragraphs: Sequence[Paragraph]) -> list[Finding]:
             del runs[runs.index(h.number - 1):]
             continue
         before = _quoted(h.level, [prev.number])
+        lost: list[Paragraph] = []
         if h.number > prev.number + 1:
             missing = _quoted(h.level, range(prev.number + 1, h.number))
-            lost = _short_lines_between(paragraphs, index[id(prev.paragraph)], index[id(p)])
-            why = f"；其间的“{'”“'.join(lost)}”可能漏写了序号" if lost else ""
-            message = f"标题“{_head(p)}”紧接在{before}之后，缺少{missing}{why}"
+            lost = _lost_numbers(paragraphs, index[id(prev.paragraph)], index[id(p)])
+            message = f"标题“{_head(p)}”紧接在{before}之后，缺少{missing}{_lost_note(lost, '其间的')}"
         else:
             message = f"标题序号{_quoted(h.level, [h.number])}在{before}之后重复或倒序（“{_head(p)}”）"
-        out.append(_numbering_finding(h, message, expected=_as_marker(h.level, prev.number + 1), actual=here))
+        out.append(_numbering_finding(h, message, expected=_as_marker(h.level, prev.number + 1), actual=here,
+                                      lost=lost))
     return out
 
 
@@ -128,10 +145,16 @@ def _head(p: Paragraph, width: int = 24) -> str:
     return p.text if len(p.text) <= width else p.text[:width] + "…"
 
 
-def _numbering_finding(h: _Numbered, message: str, *, expected: str, actual: str) -> Finding:
-    return Finding("W-14", Severity.WARNING, Family.TEXT_INTERNAL, message,
-                   cells=[CellRef(h.paragraph.sheet, h.paragraph.cell)], expected=expected.rstrip("、"),
-                   actual=actual.rstrip("、"), text=_head(h.paragraph, 40))
+def _lost_note(lost: list[Paragraph], where: str = "") -> str:
+    return f"；{where}“{'”“'.join(p.text for p in lost)}”可能漏写了序号" if lost else ""
+
+
+def _numbering_finding(h: _Numbered, message: str, *, expected: str, actual: str,
+                       lost: Sequence[Paragraph] = ()) -> Finding:
+    # the line that lost its number is the likeliest place to fix: it comes first
+    cells = [CellRef(p.sheet, p.cell) for p in lost] + [CellRef(h.paragraph.sheet, h.paragraph.cell)]
+    return Finding("W-14", Severity.WARNING, Family.TEXT_INTERNAL, message, cells=list(dict.fromkeys(cells)),
+                   expected=expected.rstrip("、"), actual=actual.rstrip("、"), text=_head(h.paragraph, 40))
 
 
 # --- W-15 template leftovers ------------------------------------------------------------------------

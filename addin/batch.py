@@ -6,6 +6,9 @@ the JSON report (`<name>_checked.json`) go beside the input, or under `--out-dir
 relative folders. Worker processes get only picklable tasks and a top-level function, so the pool
 works with every start method (fork, spawn, forkserver); `jobs=1` runs in this process.
 
+A 情况说明 kept beside a workbook as .docx/.pdf/.txt is checked with it (see `pair_explanations`);
+the overview names the file used.
+
 Exit codes: 0 every workbook checked and none has an error · 1 some workbook has an error, could
 not be checked or its outputs could not be written · 2 nothing could be checked (no workbook in the
 folder, every file failed) or the overview could not be written.
@@ -28,6 +31,7 @@ EXIT_OK, EXIT_ERRORS, EXIT_UNCHECKABLE = 0, 1, 2
 OVERVIEW_NAME = "决算检查总览.xlsx"
 OVERVIEW_TITLE = "决算检查总览"  # document title of every overview we write: how a re-run skips it
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb")
+TEXT_SUFFIXES = (".docx", ".pdf", ".txt")  # in order of preference when one 说明 exists in several forms
 _CHECKED_TAG = "_checked"
 _SKIP_DIRS = {"__MACOSX"}
 
@@ -45,6 +49,7 @@ class Task:
     rel: str  # path relative to the batch folder, '/'-separated
     annotated: Path | None  # where the annotated copy goes (None: --no-annotate)
     json_path: Path | None  # where the JSON report goes (None: no JSON)
+    text_file: Path | None = None  # the 说明文档 paired with the workbook
 
 
 @dataclass
@@ -52,10 +57,12 @@ class WorkbookResult:
     path: Path
     rel: str
     report: Report | None = None
+    text_file: Path | None = None  # the 说明文档 actually checked with the workbook
     error: str | None = None  # why the workbook could not be checked
     annotated: Path | None = None  # the annotated copy actually written
     json_path: Path | None = None  # the JSON report actually written
     output_errors: list[str] = field(default_factory=list)  # outputs that could not be written
+    text_error: str | None = None  # the paired 说明文档 could not be read: checked without it
 
     @property
     def checked(self) -> bool:
@@ -74,7 +81,8 @@ class WorkbookResult:
     @property
     def note(self) -> str:
         """说明 column: why it failed, or which outputs could not be written; '-' when nothing to say."""
-        parts = ([self.error] if self.error else []) + self.output_errors
+        parts = ([self.error] if self.error else []) + ([self.text_error] if self.text_error else [])
+        parts += self.output_errors
         return "；".join(parts) if parts else "-"
 
 
@@ -148,6 +156,40 @@ def find_workbooks(folder: Path, skip: Iterable[Path] = (), errors: list[str] | 
     return sorted(found, key=lambda p: _rel(p, folder))
 
 
+def _is_text_candidate(path: Path) -> bool:
+    return path.suffix.lower() in TEXT_SUFFIXES and not path.name.startswith(("~$", "."))
+
+
+def pair_explanations(workbooks: Iterable[Path]) -> dict[Path, Path]:
+    """The 说明文档 beside each workbook, where one can be told apart.
+
+    In the workbook's folder: a .docx/.pdf/.txt with the same name (部门A.xlsx ↔ 部门A.docx), or
+    one whose name is the workbook's followed by words with 说明 (部门A情况说明.pdf); a folder with a
+    single workbook also takes a single file named …说明… (情况说明.docx). .docx before .pdf before .txt.
+    """
+    by_dir: dict[Path, list[Path]] = {}
+    for wb in workbooks:
+        by_dir.setdefault(wb.parent, []).append(wb)
+    rank = {s: i for i, s in enumerate(TEXT_SUFFIXES)}
+    out: dict[Path, Path] = {}
+    for folder, books in by_dir.items():
+        try:
+            texts = sorted((p for p in folder.iterdir() if p.is_file() and _is_text_candidate(p)),
+                           key=lambda p: (rank[p.suffix.lower()], p.name))
+        except OSError:
+            continue
+        for wb in books:
+            same = [t for t in texts if t.stem == wb.stem]
+            named = [t for t in texts if t.stem.startswith(wb.stem) and "说明" in t.stem[len(wb.stem):]]
+            if same or named:
+                out[wb] = (same or named)[0]
+        if len(books) == 1 and books[0] not in out:
+            loose = [t for t in texts if "说明" in t.stem]
+            if len({t.stem for t in loose}) == 1:
+                out[books[0]] = loose[0]
+    return out
+
+
 def _rel(path: Path, folder: Path) -> str:
     return path.relative_to(folder).as_posix()
 
@@ -196,8 +238,17 @@ def run_task(task: Task) -> WorkbookResult:
     from addin.reader import InputError
 
     res = WorkbookResult(path=task.path, rel=task.rel)
+    text = None
+    if task.text_file is not None:
+        from addin.text_files import read_explanation
+
+        try:
+            text = read_explanation(task.text_file)
+            res.text_file = task.text_file
+        except InputError as e:  # the workbook is still checked, with the text it holds itself
+            res.text_error = f"说明文档未能读取，已只按工作簿检查（{e.message}）"
     try:
-        grids, report = check_file(task.path)
+        grids, report = check_file(task.path, res.text_file, text=text)
     except InputError as e:
         res.error = e.message
         return res
@@ -256,6 +307,7 @@ def check_folder(
     json_reports: bool,
     progress: bool = True,
     skip: Iterable[Path] = (),
+    text_files: bool = True,
 ) -> BatchResult:
     """Check every workbook under `folder`; `skip` lists files to leave out (e.g. the overview).
 
@@ -264,6 +316,7 @@ def check_folder(
     started = time.perf_counter()
     dir_errors: list[str] = []
     paths = find_workbooks(folder, skip, dir_errors)
+    texts = pair_explanations(paths) if text_files else {}
     targets = output_paths(paths, folder, Path(out_dir) if out_dir is not None else None)
     if out_dir is not None and (annotate or json_reports):
         for parent in sorted({t.parent for t in targets.values()}):
@@ -274,6 +327,7 @@ def check_folder(
             rel=_rel(p, folder),
             annotated=targets[p] if annotate else None,
             json_path=targets[p].with_suffix(".json") if json_reports else None,
+            text_file=texts.get(p),
         )
         for p in paths
     ]
@@ -423,6 +477,7 @@ def run_batch(args) -> int:
             json_reports=args.json,
             progress=True,
             skip=[report],
+            text_files=not args.no_text_files,
         )
     except OSError as e:
         print(f"无法创建输出目录：{e.filename or out_dir}（{e.strerror or e}）", file=sys.stderr)

@@ -40,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=int, default=0, help="并行进程数（默认：CPU 核数）")
     b.add_argument("--no-annotate", action="store_true", help="不写标注副本")
     b.add_argument("--json", action="store_true", help="为每个工作簿写 JSON 报告")
+    b.add_argument("--no-text-files", action="store_true",
+                   help="不核对工作簿旁的说明文档（默认：同名或名含“说明”的 .docx/.pdf/.txt 一并核对）")
 
     ba = sub.add_parser("build-addin", help="生成 Excel 加载项 juesuan.xlam")
     ba.add_argument("-o", "--output", default="dist/juesuan.xlam")
@@ -86,14 +88,15 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_UNCHECKABLE
 
 
-def check_file(path: Path, text_file: Path | None = None):
-    """Read and check one workbook: (grids, report). Raises InputError for files that cannot be read."""
+def check_file(path: Path, text_file: Path | None = None, *, text: str | None = None):
+    """Read and check one workbook: (grids, report). Raises InputError for files that cannot be read.
+
+    `text_file` is the 说明文档 beside the workbook; `text` its content when already read."""
     from addin.reader import InputError, read_workbook
     from checks.api import check_grids
 
     grids = read_workbook(path)
-    text = None
-    if text_file is not None:
+    if text_file is not None and text is None:
         from addin.text_files import read_explanation
 
         text = read_explanation(text_file)

@@ -37,7 +37,7 @@ OVERVIEW_SHEET = "总览"
 DETAIL_SHEET = "问题明细"
 RULES_SHEET = "规则统计"
 
-OVERVIEW_COLUMNS = ["文件", "部门", "年度", "错误", "警告", "提示", "状态", "说明", "标注副本"]
+OVERVIEW_COLUMNS = ["文件", "部门", "年度", "错误", "警告", "提示", "状态", "说明", "说明文档", "标注副本"]
 DETAIL_COLUMNS = ["文件", "规则", "严重程度", "类别", "工作表", "单元格", "说明", "应为", "实为"]
 RULES_COLUMNS = ["规则", "名称", "错误", "警告", "提示", "涉及工作簿数"]
 
@@ -91,6 +91,7 @@ def _overview_row(item: WorkbookResult, link: str | None) -> list[object]:
         *counts,
         item.status,
         item.note,
+        item.text_file.name if item.text_file else "-",
         link if link else "-",
     ]
 

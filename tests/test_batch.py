@@ -20,6 +20,7 @@ from addin.batch import (
     find_workbooks,
     is_candidate,
     output_paths,
+    pair_explanations,
 )
 from addin.cli import check_file, main
 from addin.overview import DETAIL_COLUMNS, OVERVIEW_COLUMNS, RULES_COLUMNS
@@ -113,13 +114,13 @@ def test_overview_rows_equal_what_check_gives_per_workbook(folder, expected, cap
         (dept, year, e, w, i, note), _ = expected[rel]
         stem = rel.rsplit(".", 1)[0]
         link = f"{stem}_checked.xlsx" if status != "无法检查" else "-"
-        rows.append((rel, dept, year, e, w, i, status, note, link))
+        rows.append((rel, dept, year, e, w, i, status, note, "-", link))
     assert overview[1:] == rows
     assert rows[0][1:3] == ("永州市政务服务中心", 2018) and rows[0][3] >= 1  # the sample has errors
     assert rows[1][7] == "文件已损坏或不完整（zip 结构错误），无法读取：broken.xlsx"
 
     ws = load_workbook(folder / OVERVIEW_NAME)["总览"]
-    links = {ws.cell(r, 1).value: ws.cell(r, 9).hyperlink for r in range(2, ws.max_row + 1)}
+    links = {ws.cell(r, 1).value: ws.cell(r, 10).hyperlink for r in range(2, ws.max_row + 1)}
     for rel, status in LAYOUT.items():
         if status == "无法检查":
             assert links[rel] is None
@@ -180,7 +181,7 @@ def test_out_dir_keeps_the_folder_structure(folder, tmp_path, capsys):
         for rel, status in LAYOUT.items() if status != "无法检查" for ext in ("json", "xlsx")
     )
     ws = load_workbook(folder / OVERVIEW_NAME)["总览"]
-    targets = [ws.cell(r, 9).hyperlink.target for r in range(2, ws.max_row + 1) if ws.cell(r, 9).hyperlink]
+    targets = [ws.cell(r, 10).hyperlink.target for r in range(2, ws.max_row + 1) if ws.cell(r, 10).hyperlink]
     assert targets[0] == "../结果/a_checked.xlsx"
     assert all((folder / t).resolve().is_file() for t in targets)
 
@@ -332,3 +333,63 @@ def test_workers_are_spawn_safe(folder, expected):
     rows = json.loads(res.stdout)
     assert [(r[0], r[1]) for r in rows] == list(LAYOUT.items())
     assert [r[2] for r in rows] == [expected[rel][0][2] for rel in LAYOUT]
+
+
+# --- 说明文档 beside the workbooks ---------------------------------------------------------------
+
+
+def test_which_explanation_files_pair_with_which_workbook(tmp_path):
+    (tmp_path / "two").mkdir()
+    (tmp_path / "one").mkdir()
+    files = ["two/部门A.xlsx", "two/部门A.pdf", "two/部门A.docx", "two/部门B.xlsx", "two/部门B情况说明.txt",
+             "two/情况说明.docx", "two/~$部门A.docx", "one/2018决算.xlsx", "one/2018年度情况说明.pdf", "one/readme.txt"]
+    for f in files:
+        (tmp_path / f).write_bytes(b"x")
+    books = [tmp_path / f for f in files if f.endswith(".xlsx")]
+    pairs = {k.relative_to(tmp_path).as_posix(): v.name for k, v in pair_explanations(books).items()}
+    # same name wins, .docx before .pdf; a loose 情况说明 only pairs where one workbook is alone
+    assert pairs == {"two/部门A.xlsx": "部门A.docx", "two/部门B.xlsx": "部门B情况说明.txt",
+                     "one/2018决算.xlsx": "2018年度情况说明.pdf"}
+
+
+@pytest.fixture(scope="module")
+def split_folder(tmp_path_factory) -> Path:
+    """a.xlsx: the sample without its 情况说明 sheet, with a.pdf beside it; b.xlsx with an unreadable b.pdf."""
+    d = tmp_path_factory.mktemp("split") / "单位"
+    d.mkdir()
+    wb = load_workbook(ROOT / "sample_workbooks" / "yongzhou_2018.xlsx")
+    del wb["情况说明"]
+    wb.save(d / "a.xlsx")
+    shutil.copyfile(d / "a.xlsx", d / "b.xlsx")
+    shutil.copyfile(ROOT / "tests" / "fixtures" / "yongzhou_qingkuang.pdf", d / "a.pdf")
+    shutil.copyfile(ROOT / "tests" / "fixtures" / "blank.pdf", d / "b.pdf")
+    return d
+
+
+def test_batch_checks_the_explanation_beside_each_workbook(split_folder, tmp_path, capsys):
+    folder = tmp_path / "单位"
+    shutil.copytree(split_folder, folder)
+    rc, _, _ = run(capsys, "batch", str(folder), "--jobs", "1", "--no-annotate")
+    assert rc == 1
+    overview = sheet_values(folder / OVERVIEW_NAME)
+    rows = {r[0]: r for r in overview["总览"][1:]}
+    _, with_pdf = check_file(folder / "a.xlsx", folder / "a.pdf")
+    _, without = check_file(folder / "b.xlsx")
+    assert rows["a.xlsx"][3:6] == (with_pdf.errors, with_pdf.warnings, with_pdf.infos)
+    assert rows["a.xlsx"][7:9] == ("-", "a.pdf")
+    assert with_pdf.errors > without.errors  # the PDF's wrong shares are found
+    assert rows["b.xlsx"][3:6] == (without.errors, without.warnings, without.infos)
+    assert rows["b.xlsx"][7] == ("说明文档未能读取，已只按工作簿检查（PDF 中没有可提取的文字（可能是扫描件），"
+                                 "请提供 Word 或文本版说明：b.pdf）")
+    assert rows["b.xlsx"][8] == "-"
+    detail = [r for r in overview["问题明细"][1:] if r[0] == "a.xlsx" and r[1] == "Y-2"]
+    assert {r[4] for r in detail} == {str(folder / "a.pdf")}
+
+
+def test_no_text_files_checks_the_workbooks_alone(split_folder, tmp_path, capsys):
+    folder = tmp_path / "单位"
+    shutil.copytree(split_folder, folder)
+    run(capsys, "batch", str(folder), "--jobs", "1", "--no-annotate", "--no-text-files")
+    rows = {r[0]: r for r in sheet_values(folder / OVERVIEW_NAME)["总览"][1:]}
+    assert rows["a.xlsx"][8] == rows["b.xlsx"][8] == "-"
+    assert rows["b.xlsx"][7] == "-"

@@ -49,7 +49,7 @@ def _merge_continuations(tables: list[Table]) -> list[Table]:
                 for k, r in rows.items():
                     tgt.setdefault(k, r)
             first.notes += t.notes
-            first.texts += t.texts
+            first.text_spans += t.text_spans
             continue
         out.append(t)
     return out

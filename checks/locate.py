@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from checks.findings import CellRef
-from checks.grid import SheetGrid, WorkbookGrid, a1
+from checks.grid import SheetGrid, WorkbookGrid, a1, cell_text
 from checks.layouts import TABLE_TITLES, norm_label, norm_text
 
 _TITLE_ORDER = ["04", "05", "06", "07", "08", "09", "01", "02", "03"]
@@ -48,7 +48,6 @@ class Region:
     data_start: int = 0
     data_end: int = 0  # exclusive: before the first 注/说明 line
     notes: list[str] = field(default_factory=list)
-    texts: list[str] = field(default_factory=list)
     paths: dict[int, list[str]] = field(default_factory=dict)  # col -> header texts top-down
 
 
@@ -89,12 +88,7 @@ def find_regions(wb: WorkbookGrid) -> list[Region]:
     return regions
 
 
-def _cell_text(v: object) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
+_cell_text = cell_text
 
 
 def _is_int_like(v: object) -> bool:
@@ -202,7 +196,6 @@ def _read_header(reg: Region) -> None:
         if isinstance(first, str) and _NOTE.match(norm_text(first)):
             reg.data_end = min(reg.data_end, r)
             reg.notes.append(first.strip())
-        reg.texts.extend(v.strip() for v in rows[r] if isinstance(v, str) and len(v.strip()) > 4)
     reg.paths = header_paths(sheet, reg.header_rows, first_col, last_col)
 
 

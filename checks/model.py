@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from checks.findings import CellRef
-from checks.grid import a1
+from checks.grid import a1, cell_text
 from checks.values import Amount, amount_status, amount_value, parse_amount
 
 ONE = Decimal(1)
@@ -82,18 +82,24 @@ class Row:
     same cell asked for again (or met in `cells`) is the same object; `cells` builds the others
     on the fly, so a large table never holds a Cell per amount."""
 
-    __slots__ = ("key", "label", "row", "code", "label_col", "values", "layout", "_issued")
+    __slots__ = ("key", "_label", "row", "code", "label_col", "values", "layout", "_issued")
 
-    def __init__(self, key: str, label: str, row: int, layout: Layout, values: list[object],
+    def __init__(self, key: str, label: str | int, row: int, layout: Layout, values: list[object],
                  code: str | None = None, label_col: int | None = None):
         self.key = key  # 科目编码 or canonical label
-        self.label = label  # as printed
+        self._label = label  # as printed, or the column of `values` it is printed in
         self.row = row  # 0-based sheet row
         self.layout = layout
         self.values = values
         self.code = code  # 功能/经济分类 code when the row has one
         self.label_col = label_col  # where the printed label sits
         self._issued: dict[str, Cell] | None = None
+
+    @property
+    def label(self) -> str:
+        """The label as printed."""
+        label = self._label
+        return label if label.__class__ is str else cell_text(self.values[label])
 
     @property
     def level(self) -> int:
@@ -165,7 +171,8 @@ class Table:
     blocks: dict[str, dict[str, Row]] = field(default_factory=dict)  # block -> row key -> Row
     columns: dict[str, list[str]] = field(default_factory=dict)  # block -> column keys found
     notes: list[str] = field(default_factory=list)  # 注/说明 lines below the table
-    texts: list[str] = field(default_factory=list)  # other text cells in the table's rows (e.g. 本表无数据)
+    # (grid rows, first, end) of the data and note rows, for `texts`
+    text_spans: list[tuple[list[list[object]], int, int]] = field(default_factory=list)
     foreign: bool = False  # belongs to another department (excluded from identity checks)
 
     @property
@@ -176,6 +183,12 @@ class Table:
     @property
     def title_ref(self) -> CellRef:
         return CellRef(self.sheet, a1(self.title_row, self.first_col))
+
+    @property
+    def texts(self) -> list[str]:
+        """The text cells of the table's data and note rows (e.g. 本表无数据), read when asked for."""
+        return [v.strip() for rows, first, end in self.text_spans for r in range(first, end) for v in rows[r]
+                if isinstance(v, str) and len(v.strip()) > 4]
 
     def row(self, block: str, key: str) -> Row | None:
         return self.blocks.get(block, {}).get(key)

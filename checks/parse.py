@@ -45,7 +45,7 @@ def parse_region(reg: Region, workbook_unit: str | None) -> Table:
         year=reg.year,
         year_cell=reg.year_cell,
         notes=list(reg.notes),
-        texts=list(reg.texts),
+        text_spans=[(reg.sheet.rows, reg.data_start, reg.end_row)],
     )
     scale = ONE
     if reg.unit and workbook_unit and reg.unit != workbook_unit:
@@ -96,29 +96,30 @@ def _parse_grid(reg: Region, t: Table, scale: Decimal) -> None:
     t.columns["main"] = list(cols)
 
 
-def _row_code(sheet: SheetGrid, r: int, label_cols: range) -> tuple[str | None, str]:
-    """科目编码 of a data row ('2010301', also split 类/款/项 columns), or '合计'."""
+def _row_code(sheet: SheetGrid, r: int, label_cols: range) -> tuple[str | None, str | int]:
+    """科目编码 of a data row ('2010301', also split 类/款/项 columns), or '合计'; and the column
+    of its label (read from the grid when asked for), or '' without one."""
     texts = [(c, _cell_text(sheet.value(r, c))) for c in label_cols]
     texts = [(c, s) for c, s in texts if s]
     if not texts:
         return None, ""
     first = norm_label(texts[0][1]).replace(" ", "")
     if first in ("合计", "总计"):
-        return "合计", texts[0][1]
+        return "合计", texts[0][0]
     parts = []
-    label = ""
-    for _c, s in texts:
+    label: str | int = ""
+    for c, s in texts:
         ss = s.replace(" ", "")
         if ss.isdigit() and (not parts or len(ss) == 2):
             parts.append(ss)
         else:
-            label = s.strip()
+            label = c
             break
     code = "".join(parts)
     if code and _CODE.match(code):
         return code, label
     if not parts and len(texts) == 1 and norm_label(texts[0][1]) in ("合计", "总计"):
-        return "合计", texts[0][1]
+        return "合计", texts[0][0]
     return None, label
 
 

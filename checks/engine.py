@@ -61,7 +61,8 @@ def _workbook_year(wb: WorkbookGrid, tables: list[Table]) -> tuple[int | None, C
     for sheet in wb.sheets:
         for r, row in enumerate(sheet.rows[:400]):
             for c, v in enumerate(row[:6]):
-                if isinstance(v, str) and len(v) <= 40:
+                # 年 and 算 survive norm_text: a cell without them cannot match
+                if isinstance(v, str) and len(v) <= 40 and "年" in v and "算" in v:
                     m = _REPORT_YEAR.search(norm_text(v))
                     if m:
                         found.append((int(m.group(1)), CellRef(sheet.name, a1(r, c))))

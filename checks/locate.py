@@ -91,6 +91,15 @@ def find_regions(wb: WorkbookGrid) -> list[Region]:
 _cell_text = cell_text
 
 
+def _filled(v: object) -> bool:
+    """`bool(_cell_text(v))`, without building the text of a str or float cell."""
+    if v is None:
+        return False
+    if v.__class__ is str:
+        return bool(v.strip())
+    return v.__class__ is float or bool(cell_text(v))
+
+
 def _is_int_like(v: object) -> bool:
     if isinstance(v, bool):
         return False
@@ -122,10 +131,11 @@ def _read_header(reg: Region) -> None:
     first_col = reg.title_col
     for r in range(reg.title_row, min(reg.end_row, reg.title_row + 60)):
         row = rows[r]
-        nz = [c for c, v in enumerate(row) if _cell_text(v)]
-        if nz:
-            last_col = max(last_col, nz[-1])
-            first_col = min(first_col, nz[0])
+        first = next((c for c, v in enumerate(row) if _filled(v)), None)
+        if first is not None:
+            last = next(c for c in range(len(row) - 1, first - 1, -1) if _filled(row[c]))
+            last_col = max(last_col, last)
+            first_col = min(first_col, first)
     for r0, c0, _r1, c1 in sheet.merged:  # a merged title spans the table width
         if r0 == reg.title_row and c0 <= reg.title_col <= c1:
             first_col, last_col = min(first_col, c0), max(last_col, c1)
@@ -192,7 +202,7 @@ def _read_header(reg: Region) -> None:
     # notes end the data
     reg.data_end = reg.end_row
     for r in range(data_start, reg.end_row):
-        first = next((v for v in rows[r] if _cell_text(v)), None)
+        first = next((v for v in rows[r] if _filled(v)), None)
         if isinstance(first, str) and _NOTE.match(norm_text(first)):
             reg.data_end = min(reg.data_end, r)
             reg.notes.append(first.strip())

@@ -127,9 +127,12 @@ def _row_code(sheet: SheetGrid, r: int, label_cols: range) -> tuple[str | None, 
 
 
 def _find_label_col(reg: Region, wanted: str) -> int | None:
+    last = wanted[-1]  # norm_label only removes characters: a cell without this one cannot match
     for r in range(reg.data_start, reg.data_end):
-        for c in range(reg.first_col, reg.last_col + 1):
-            if norm_label(reg.sheet.value(r, c)) == wanted:
+        row = reg.sheet.rows[r]
+        for c in range(reg.first_col, min(reg.last_col + 1, len(row))):
+            v = row[c]
+            if isinstance(v, str) and last in v and norm_label(v) == wanted:
                 return c
     return None
 

@@ -35,6 +35,11 @@ def to_decimal(x: float | int) -> Decimal:
     """Float from a workbook -> Decimal as Excel shows it (shortest repr, binary noise removed)."""
     if isinstance(x, int):
         return Decimal(x)
+    return float_to_decimal(x)
+
+
+def float_to_decimal(x: float) -> Decimal:
+    """`to_decimal` of a float."""
     s = repr(x)
     d = Decimal(s)
     dot = s.find(".")
@@ -81,7 +86,7 @@ def parse_amount(raw: object) -> Amount:
 def amount_value(raw: object) -> Decimal | None:
     """`parse_amount(raw).value` without building the Amount (the common float cell first)."""
     if type(raw) is float:
-        return to_decimal(raw) if raw - raw == 0 else None  # nan and inf are not amounts
+        return float_to_decimal(raw) if raw - raw == 0 else None  # nan and inf are not amounts
     if raw is None:
         return None
     return parse_amount(raw).value

@@ -16,7 +16,7 @@ from checks.layouts import ROW_SUMS, norm_label
 from checks.model import Cell, Row, Table, WorkbookModel
 from checks.rules.registry import Rule
 from checks.tolerance import RoundingBand, Verdict
-from checks.values import amount_status, amount_value, fmt_amount
+from checks.values import amount_status, amount_value, float_to_decimal, fmt_amount
 
 
 class Absent(Exception):
@@ -42,7 +42,12 @@ class Term:
                  table: Table | None = None, block: str = ""):
         self.row = row  # None: a row absent from a table that lists only the 科目 it uses (= 0)
         self.col = col
-        self.raw = row.raw(col) if row is not None else None  # KeyError without such a column
+        if row is None:
+            self.raw = None
+        else:
+            c = row.layout.cols[col]  # KeyError without such a column
+            values = row.values
+            self.raw = values[c] if c < len(values) else None
         self._status: str | None = None
         self._desc = desc
         self._table = table  # with the block, for a lazy description
@@ -69,9 +74,13 @@ class Term:
     def value(self) -> Decimal:
         if self.row is None:
             return _ZERO
-        v = amount_value(self.raw)
-        if v is None:
-            return _ZERO
+        raw = self.raw
+        if raw.__class__ is float and raw - raw == 0:  # the common cell, parsed without detours
+            v = float_to_decimal(raw)
+        else:
+            v = amount_value(raw)
+            if v is None:
+                return _ZERO
         return v * self.row.layout.scale or _ZERO
 
     @property

@@ -36,7 +36,7 @@ class Term:
     Value and status are parsed once, when first asked for; the description and the Cell only
     when a message or the text checks need them."""
 
-    __slots__ = ("row", "col", "raw", "_status", "_desc", "_table", "_block")
+    __slots__ = ("row", "col", "raw", "_status", "_value", "_desc", "_table", "_block")
 
     def __init__(self, row: Row | None, col: str | None = None, desc: str | None = None,
                  table: Table | None = None, block: str = ""):
@@ -49,6 +49,7 @@ class Term:
             values = row.values
             self.raw = values[c] if c < len(values) else None
         self._status: str | None = None
+        self._value: Decimal | None = None
         self._desc = desc
         self._table = table  # with the block, for a lazy description
         self._block = block
@@ -72,6 +73,11 @@ class Term:
 
     @property
     def value(self) -> Decimal:
+        if self._value is None:
+            self._value = self._parse()
+        return self._value
+
+    def _parse(self) -> Decimal:
         if self.row is None:
             return _ZERO
         raw = self.raw
@@ -137,9 +143,13 @@ def _row_desc(t: Table, block: str, row_key: str, col: str) -> str:
     return f"{t.name}{side}{label}{col_part}"
 
 
+_SELECTORS = ("@above:", "@prefix:", "@level:")
+
+
 def resolve(model: WorkbookModel, ref: str, *, missing_zero: bool = False) -> list[Term]:
-    optional = ref.startswith("?")
-    ref = ref.lstrip("?")
+    optional = ref[:1] == "?"
+    if optional:
+        ref = ref.lstrip("?")
     tkey, block, row_sel, col = ref.split("|")
     t = model.get(tkey)
     if t is None:
@@ -147,7 +157,18 @@ def resolve(model: WorkbookModel, ref: str, *, missing_zero: bool = False) -> li
             return []
         raise Absent(tkey)
     rows = t.blocks.get(block, {})
-    if row_sel.startswith("@above:"):
+    if row_sel[:1] != "@" or not row_sel.startswith(_SELECTORS):  # one row, the common case
+        row = rows.get(row_sel)
+        if row is None:
+            if missing_zero and rows:
+                return [Term(None, desc=f"{t.name}{row_sel}（未列示，按 0）")]
+            if optional:
+                return []
+            raise Unlocated(t, f"“{row_sel}”行")
+        if col in row.layout.cols:
+            return [Term(row, col, table=t, block=block)]
+        keys = [row_sel]
+    elif row_sel.startswith("@above:"):
         stop = row_sel.split(":", 1)[1]
         if stop not in rows:
             if optional:
@@ -162,17 +183,9 @@ def resolve(model: WorkbookModel, ref: str, *, missing_zero: bool = False) -> li
     elif row_sel.startswith("@prefix:"):
         p = row_sel.split(":", 1)[1]
         keys = [k for k in rows if k.startswith(p)]
-    elif row_sel.startswith("@level:"):
+    else:
         n = int(row_sel.split(":", 1)[1])
         keys = [k for k, r in rows.items() if r.level == n]
-    else:
-        if row_sel not in rows:
-            if missing_zero and rows:
-                return [Term(None, desc=f"{t.name}{row_sel}（未列示，按 0）")]
-            if optional:
-                return []
-            raise Unlocated(t, f"“{row_sel}”行")
-        keys = [row_sel]
     terms = []
     for k in keys:
         row = rows[k]
@@ -372,6 +385,23 @@ def eval_row_sum(ctx: Context, rule: Rule) -> None:
             judge_linear(ctx, rule, lhs, rhs)
 
 
+class _ColumnTerms:
+    """The Term of each row of one main-block column, made on first use and then shared."""
+
+    __slots__ = ("table", "col", "terms")
+
+    def __init__(self, table: Table, col: str):
+        self.table = table
+        self.col = col
+        self.terms: dict[str, Term] = {}
+
+    def __call__(self, row: Row) -> Term:
+        found = self.terms.get(row.key)
+        if found is None:
+            self.terms[row.key] = found = Term(row, self.col, table=self.table, block="main")
+        return found
+
+
 def eval_hierarchy(ctx: Context, rule: Rule) -> None:
     per = rule.spec.get("per")
     levels = rule.spec.get("levels", (3, 5, 7))
@@ -390,16 +420,17 @@ def eval_hierarchy(ctx: Context, rule: Rule) -> None:
         tops = [r for r in coded if len(r.code) == levels[0]]
         total_row = t.row("main", "合计") if rule.spec.get("total", True) else None
         for col in t.columns.get("main", []):
+            term = _ColumnTerms(t, col)  # a row is kid and parent: its amount is read once
             if total_row is not None and tops:
-                lhs = [Term(total_row, col, table=t, block="main")]
-                rhs = [Term(r, col, table=t, block="main") for r in tops]
+                lhs = [term(total_row)]
+                rhs = [term(r) for r in tops]
                 judge_linear(ctx, rule, lhs, rhs)
             for parent in coded:
                 kids = kids_of.get(parent.code)
                 if not kids or not parent.has(col):
                     continue
-                lhs = [Term(parent, col, table=t, block="main")]
-                rhs = [Term(k, col, table=t, block="main") for k in kids if k.has(col)]
+                lhs = [term(parent)]
+                rhs = [term(k) for k in kids if k.has(col)]
                 judge_linear(ctx, rule, lhs, rhs)
 
 

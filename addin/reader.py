@@ -70,23 +70,31 @@ def _trim(row: list[object], lead: int) -> list[object]:
     return row
 
 
-def _guard_zip(path: Path) -> None:
+def _guard_zip(path: Path) -> zipfile.ZipFile:
+    """The archive, opened once and checked (the caller closes it), or InputError."""
     try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            total = sum(i.file_size for i in infos)
-            if total > MAX_UNZIPPED:
-                raise InputError(
-                    f"文件解压后过大（{total / 1024 / 1024:,.0f} MB），疑似压缩炸弹，已拒绝：{path.name}"
-                )
-            for i in infos:
-                if i.file_size > 10 * 1024 * 1024 and i.file_size > MAX_RATIO * max(i.compress_size, 1):
-                    raise InputError(f"文件中 {i.filename} 压缩比异常（疑似压缩炸弹），已拒绝：{path.name}")
-            names = {i.filename for i in infos}
-            if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
-                raise InputError(f"压缩包中没有工作簿内容，不是 Excel 文件：{path.name}")
+        zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile as e:
         raise InputError(f"文件已损坏或不完整（zip 结构错误），无法读取：{path.name}") from e
+    try:
+        _check_zip(zf, path)
+    except BaseException:
+        zf.close()
+        raise
+    return zf
+
+
+def _check_zip(zf: zipfile.ZipFile, path: Path) -> None:
+    infos = zf.infolist()
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNZIPPED:
+        raise InputError(f"文件解压后过大（{total / 1024 / 1024:,.0f} MB），疑似压缩炸弹，已拒绝：{path.name}")
+    for i in infos:
+        if i.file_size > 10 * 1024 * 1024 and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+            raise InputError(f"文件中 {i.filename} 压缩比异常（疑似压缩炸弹），已拒绝：{path.name}")
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
+        raise InputError(f"压缩包中没有工作簿内容，不是 Excel 文件：{path.name}")
 
 
 def read_workbook(path: str | Path) -> WorkbookGrid:
@@ -94,8 +102,15 @@ def read_workbook(path: str | Path) -> WorkbookGrid:
     kind = sniff(path)
     if kind == "encrypted":
         raise InputError(f"工作簿有密码保护（已加密），请先在 Excel 中取消密码后再检查：{path.name}")
-    if kind == "zip":
-        _guard_zip(path)
+    zf = _guard_zip(path) if kind == "zip" else None  # kept open for the formula scan
+    try:
+        return _read(path, zf)
+    finally:
+        if zf is not None:
+            zf.close()
+
+
+def _read(path: Path, zf: zipfile.ZipFile | None) -> WorkbookGrid:
     import python_calamine as pc
 
     try:
@@ -110,8 +125,8 @@ def read_workbook(path: str | Path) -> WorkbookGrid:
             raise InputError(f"工作簿有密码保护，请先取消密码后再检查：{path.name}") from e
         raise InputError(f"无法读取工作簿（文件可能已损坏）：{path.name}（{type(e).__name__}）") from e
     wb = WorkbookGrid(sheets=sheets, path=str(path))
-    if kind == "zip":
-        _mark_uncached_formulas(path, wb)
+    if zf is not None:
+        _mark_uncached_formulas(zf, wb)
     return wb
 
 
@@ -190,19 +205,18 @@ def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def _mark_uncached_formulas(path: Path, wb: WorkbookGrid) -> None:
+def _mark_uncached_formulas(zf: zipfile.ZipFile, wb: WorkbookGrid) -> None:
     try:
-        with zipfile.ZipFile(path) as zf:
-            paths = _sheet_paths(zf)
-            members = set(zf.namelist())
-            for sheet in wb.sheets:
-                member = paths.get(sheet.name)
-                if not member or member not in members:
-                    continue
-                with zf.open(member) as fh:
-                    found = list(_uncached_formulas(fh))  # all or nothing: a bad CRC shows at the end
-                for ref, formula in found:
-                    _mark(sheet, ref, formula)
+        paths = _sheet_paths(zf)
+        members = set(zf.namelist())
+        for sheet in wb.sheets:
+            member = paths.get(sheet.name)
+            if not member or member not in members:
+                continue
+            with zf.open(member) as fh:
+                found = list(_uncached_formulas(fh))  # all or nothing: a bad CRC shows at the end
+            for ref, formula in found:
+                _mark(sheet, ref, formula)
     except (KeyError, zipfile.BadZipFile, ValueError):
         return  # the values are still usable; only the uncached marking is skipped
 
@@ -221,15 +235,15 @@ def _uncached_formulas(fh) -> Iterator[tuple[bytes, bytes]]:
         if cut < 0:  # a row longer than a chunk: read on
             tail = buf
             continue
-        part, tail = buf[:cut], buf[cut:]
-        if b"<f" in part:
-            yield from _scan_cells(part)
+        if buf.find(b"<f", 0, cut) >= 0:
+            yield from _scan_cells(buf, cut)
         if not chunk:
             return
+        tail = buf[cut:]
 
 
-def _scan_cells(xml: bytes) -> Iterator[tuple[bytes, bytes]]:
-    for m in _CELL.finditer(xml):
+def _scan_cells(xml: bytes, end: int) -> Iterator[tuple[bytes, bytes]]:
+    for m in _CELL.finditer(xml, 0, end):
         inner = m.group(2) or b""
         fm = _FORMULA.search(inner)
         if not fm:

@@ -219,14 +219,19 @@ def _parse_econ(reg: Region, t: Table, scale: Decimal) -> None:
     ]
     rows: dict[str, Row] = {}
     for r in range(reg.data_start, reg.data_end):
-        for c in range(reg.first_col, reg.last_col + 1):
-            v = sheet.value(r, c)
+        cells = sheet.rows[r]
+        for c in range(reg.first_col, min(reg.last_col + 1, len(cells))):
+            v = cells[c]
+            if v is None:  # neither a code nor a label
+                continue
             s = _cell_text(v).replace(" ", "")
             if _ECON.match(s) and isinstance(v, str | int | float):
                 ac = next((x for x in sorted(amount_cols) if x > c), c + 2)
                 name = _cell_text(sheet.value(r, c + 1)) if c + 1 < ac else ""
                 if s not in rows:
                     rows[s] = Row(s, name, r, Layout(sheet.name, {"决算数": ac}, scale), sheet.rows[r], code=s)
+                continue
+            if not (isinstance(v, str) and "费" in v):  # every label below has it; norm_label only removes
                 continue
             lab = norm_label(v)
             if lab in ("人员经费合计", "公用经费合计", "人员经费", "公用经费") and r >= reg.data_start:

@@ -11,6 +11,7 @@ import os
 import re
 import sys
 import zipfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -54,31 +55,46 @@ def sniff(path: Path) -> str:
     raise InputError(f"不是 Excel 工作簿（.xlsx/.xlsm/.xls）：{path.name}")
 
 
-def _trimmed(row: list[object]) -> list[object]:
-    """'' -> None, and no trailing empty cells (a sparse sheet's rows stay short)."""
-    out = [None if v == "" else v for v in row]
-    while out and out[-1] is None:
-        out.pop()
-    return out
+def _trim(row: list[object], lead: int) -> list[object]:
+    """'' -> None in place, no trailing empty cells (a sparse sheet's rows stay short), and `lead`
+    empty cells in front (calamine's rows start at the sheet's first used column)."""
+    n = 0
+    for i, v in enumerate(row):
+        if v == "":
+            row[i] = None
+        else:
+            n = i + 1
+    del row[n:]
+    if lead and row:
+        row[:0] = [None] * lead
+    return row
 
 
-def _guard_zip(path: Path) -> None:
+def _guard_zip(path: Path) -> zipfile.ZipFile:
+    """The archive, opened once and checked (the caller closes it), or InputError."""
     try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            total = sum(i.file_size for i in infos)
-            if total > MAX_UNZIPPED:
-                raise InputError(
-                    f"文件解压后过大（{total / 1024 / 1024:,.0f} MB），疑似压缩炸弹，已拒绝：{path.name}"
-                )
-            for i in infos:
-                if i.file_size > 10 * 1024 * 1024 and i.file_size > MAX_RATIO * max(i.compress_size, 1):
-                    raise InputError(f"文件中 {i.filename} 压缩比异常（疑似压缩炸弹），已拒绝：{path.name}")
-            names = {i.filename for i in infos}
-            if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
-                raise InputError(f"压缩包中没有工作簿内容，不是 Excel 文件：{path.name}")
+        zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile as e:
         raise InputError(f"文件已损坏或不完整（zip 结构错误），无法读取：{path.name}") from e
+    try:
+        _check_zip(zf, path)
+    except BaseException:
+        zf.close()
+        raise
+    return zf
+
+
+def _check_zip(zf: zipfile.ZipFile, path: Path) -> None:
+    infos = zf.infolist()
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNZIPPED:
+        raise InputError(f"文件解压后过大（{total / 1024 / 1024:,.0f} MB），疑似压缩炸弹，已拒绝：{path.name}")
+    for i in infos:
+        if i.file_size > 10 * 1024 * 1024 and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+            raise InputError(f"文件中 {i.filename} 压缩比异常（疑似压缩炸弹），已拒绝：{path.name}")
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
+        raise InputError(f"压缩包中没有工作簿内容，不是 Excel 文件：{path.name}")
 
 
 def read_workbook(path: str | Path) -> WorkbookGrid:
@@ -86,8 +102,15 @@ def read_workbook(path: str | Path) -> WorkbookGrid:
     kind = sniff(path)
     if kind == "encrypted":
         raise InputError(f"工作簿有密码保护（已加密），请先在 Excel 中取消密码后再检查：{path.name}")
-    if kind == "zip":
-        _guard_zip(path)
+    zf = _guard_zip(path) if kind == "zip" else None  # kept open for the formula scan
+    try:
+        return _read(path, zf)
+    finally:
+        if zf is not None:
+            zf.close()
+
+
+def _read(path: Path, zf: zipfile.ZipFile | None) -> WorkbookGrid:
     import python_calamine as pc
 
     try:
@@ -102,8 +125,8 @@ def read_workbook(path: str | Path) -> WorkbookGrid:
             raise InputError(f"工作簿有密码保护，请先取消密码后再检查：{path.name}") from e
         raise InputError(f"无法读取工作簿（文件可能已损坏）：{path.name}（{type(e).__name__}）") from e
     wb = WorkbookGrid(sheets=sheets, path=str(path))
-    if kind == "zip":
-        _mark_uncached_formulas(path, wb)
+    if zf is not None:
+        _mark_uncached_formulas(zf, wb)
     return wb
 
 
@@ -113,8 +136,9 @@ def _read_sheets(pc, path: Path) -> list[SheetGrid]:
     sheets = []
     for name in book.sheet_names:
         sh = book.get_sheet_by_name(name)
-        rows = sh.to_python(skip_empty_area=False)
-        grid = [_trimmed(row) for row in rows]
+        # row by row, trimmed as they come: never the whole sheet twice (calamine's copy and ours)
+        lead = sh.start[1] if sh.start else 0
+        grid = [_trim(row, lead) for row in sh.iter_rows()]
         merged = [(a[0], a[1], b[0], b[1]) for a, b in (sh.merged_cell_ranges or [])]
         meta = metas.get(name)
         hidden = meta is not None and "Visible" not in str(meta.visible)
@@ -181,35 +205,63 @@ def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def _mark_uncached_formulas(path: Path, wb: WorkbookGrid) -> None:
+def _mark_uncached_formulas(zf: zipfile.ZipFile, wb: WorkbookGrid) -> None:
     try:
-        with zipfile.ZipFile(path) as zf:
-            paths = _sheet_paths(zf)
-            for sheet in wb.sheets:
-                member = paths.get(sheet.name)
-                if not member or member not in zf.namelist():
-                    continue
-                xml = zf.read(member)
-                if b"<f" not in xml:
-                    continue
-                for m in _CELL.finditer(xml):
-                    inner = m.group(2) or b""
-                    fm = _FORMULA.search(inner)
-                    if not fm:
-                        continue
-                    v = _VALUE.search(inner)
-                    if v and (v.group(0) == b"<is>" or v.group(1)):
-                        continue
-                    ref = _REF.search(m.group(1))
-                    if not ref:
-                        continue
-                    r, c = parse_a1(ref.group(1).decode())
-                    while len(sheet.rows) <= r:
-                        sheet.rows.append([])
-                    row = sheet.rows[r]
-                    while len(row) <= c:
-                        row.append(None)
-                    if row[c] is None:
-                        row[c] = Uncached("=" + html.unescape((fm.group(1) or b"").decode("utf-8", "replace")))
+        paths = _sheet_paths(zf)
+        members = set(zf.namelist())
+        for sheet in wb.sheets:
+            member = paths.get(sheet.name)
+            if not member or member not in members:
+                continue
+            with zf.open(member) as fh:
+                found = list(_uncached_formulas(fh))  # all or nothing: a bad CRC shows at the end
+            for ref, formula in found:
+                _mark(sheet, ref, formula)
     except (KeyError, zipfile.BadZipFile, ValueError):
         return  # the values are still usable; only the uncached marking is skipped
+
+
+_CHUNK = 64 * 1024
+
+
+def _uncached_formulas(fh) -> Iterator[tuple[bytes, bytes]]:
+    """(A1 ref, formula) of every formula cell without a cached value, read in chunks cut after
+    a `</row>` (no cell spans one), so a large sheet is never held in memory whole."""
+    tail = b""
+    while True:
+        chunk = fh.read(_CHUNK)
+        buf = tail + chunk
+        cut = len(buf) if not chunk else buf.rfind(b"</row>")
+        if cut < 0:  # a row longer than a chunk: read on
+            tail = buf
+            continue
+        if buf.find(b"<f", 0, cut) >= 0:
+            yield from _scan_cells(buf, cut)
+        if not chunk:
+            return
+        tail = buf[cut:]
+
+
+def _scan_cells(xml: bytes, end: int) -> Iterator[tuple[bytes, bytes]]:
+    for m in _CELL.finditer(xml, 0, end):
+        inner = m.group(2) or b""
+        fm = _FORMULA.search(inner)
+        if not fm:
+            continue
+        v = _VALUE.search(inner)
+        if v and (v.group(0) == b"<is>" or v.group(1)):
+            continue
+        ref = _REF.search(m.group(1))
+        if ref:
+            yield ref.group(1), fm.group(1) or b""
+
+
+def _mark(sheet: SheetGrid, ref: bytes, formula: bytes) -> None:
+    r, c = parse_a1(ref.decode())
+    while len(sheet.rows) <= r:
+        sheet.rows.append([])
+    row = sheet.rows[r]
+    while len(row) <= c:
+        row.append(None)
+    if row[c] is None:
+        row[c] = Uncached("=" + html.unescape(formula.decode("utf-8", "replace")))

@@ -49,7 +49,7 @@ def _merge_continuations(tables: list[Table]) -> list[Table]:
                 for k, r in rows.items():
                     tgt.setdefault(k, r)
             first.notes += t.notes
-            first.texts += t.texts
+            first.text_spans += t.text_spans
             continue
         out.append(t)
     return out
@@ -60,8 +60,10 @@ def _workbook_year(wb: WorkbookGrid, tables: list[Table]) -> tuple[int | None, C
     found: list[tuple[int, CellRef]] = [(t.year, t.year_cell) for t in tables if t.year and not t.foreign]
     for sheet in wb.sheets:
         for r, row in enumerate(sheet.rows[:400]):
-            for c, v in enumerate(row[:6]):
-                if isinstance(v, str) and len(v) <= 40:
+            for c in range(min(6, len(row))):
+                v = row[c]
+                # 年 and 算 survive norm_text: a cell without them cannot match
+                if isinstance(v, str) and len(v) <= 40 and "年" in v and "算" in v:
                     m = _REPORT_YEAR.search(norm_text(v))
                     if m:
                         found.append((int(m.group(1)), CellRef(sheet.name, a1(r, c))))

@@ -56,6 +56,15 @@ class WorkbookGrid:
         raise KeyError(name)
 
 
+def cell_text(v: object) -> str:
+    """A cell as text: '' when empty, whole floats without '.0', stripped."""
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
 def col_letter(col: int) -> str:
     """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
     n = col + 1

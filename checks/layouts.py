@@ -166,19 +166,21 @@ CLASS_NAMES: dict[str, dict[str, str]] = {
 }
 
 
+# 类 name -> (its code, the eras that use that name), the first code listing the name winning
+_CLASS_OF_NAME: dict[str, tuple[str, frozenset[str]]] = {}
+for _code, _names in CLASS_NAMES.items():
+    for _name in _names.values():
+        _CLASS_OF_NAME.setdefault(_name, (_code, frozenset(e for e, n in _names.items() if n == _name)))
+
+
 def class_code_for_name(name: str) -> str | None:
-    for code, names in CLASS_NAMES.items():
-        if name in names.values():
-            return code
-    return None
+    found = _CLASS_OF_NAME.get(name)
+    return found[0] if found else None
 
 
 def class_era_of_name(name: str) -> set[str]:
-    for names in CLASS_NAMES.values():
-        eras = {era for era, n in names.items() if n == name}
-        if eras:
-            return eras
-    return set()
+    found = _CLASS_OF_NAME.get(name)
+    return set(found[1]) if found else set()
 
 
 # 三公 table columns: the lowest header level names the item; 预算/决算 from the path.

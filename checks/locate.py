@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from checks.findings import CellRef
-from checks.grid import SheetGrid, WorkbookGrid, a1
+from checks.grid import SheetGrid, WorkbookGrid, a1, cell_text
 from checks.layouts import TABLE_TITLES, norm_label, norm_text
 
 _TITLE_ORDER = ["04", "05", "06", "07", "08", "09", "01", "02", "03"]
@@ -24,6 +24,7 @@ _YEAR = re.compile(r"(20\d\d)\s*年")
 _NOTE = re.compile(r"^(注|说明|备注)\s*\d*\s*[:：]")
 _CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
 _SENTENCE = re.compile(r"[，。；！？]")
+_YEAR_CELL = re.compile(r"(20\d\d)年度?")
 
 
 @dataclass
@@ -48,7 +49,6 @@ class Region:
     data_start: int = 0
     data_end: int = 0  # exclusive: before the first 注/说明 line
     notes: list[str] = field(default_factory=list)
-    texts: list[str] = field(default_factory=list)
     paths: dict[int, list[str]] = field(default_factory=dict)  # col -> header texts top-down
 
 
@@ -89,12 +89,30 @@ def find_regions(wb: WorkbookGrid) -> list[Region]:
     return regions
 
 
-def _cell_text(v: object) -> str:
+_cell_text = cell_text
+
+
+def _filled(v: object) -> bool:
+    """`bool(_cell_text(v))`, without building the text of a str or float cell."""
     if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
+        return False
+    if v.__class__ is str:
+        return bool(v.strip())
+    return v.__class__ is float or bool(cell_text(v))
+
+
+def _extent(row: list[object]) -> tuple[int, int] | None:
+    """(first, last) column of the row's non-empty cells, or None."""
+    n = len(row)
+    first = 0
+    while first < n and (row[first] is None or not _filled(row[first])):
+        first += 1
+    if first == n:
+        return None
+    last = n - 1
+    while not _filled(row[last]):
+        last -= 1
+    return first, last
 
 
 def _is_int_like(v: object) -> bool:
@@ -109,10 +127,10 @@ def _is_int_like(v: object) -> bool:
 
 def _is_lanci_row(row: list[object], first: int, last: int) -> bool:
     """The 栏次 row: starts with 栏次, or is a run of column numbers 1, 2, 3…"""
-    cells = [row[c] for c in range(first, min(last + 1, len(row))) if _cell_text(row[c])]
+    cells = [v for v in row[first : last + 1] if v is not None and _filled(v)]
     if not cells:
         return False
-    if any(norm_label(x) == "栏次" for x in cells):
+    if any(isinstance(x, str) and "次" in x and norm_label(x) == "栏次" for x in cells):  # norm_label only removes
         return True
     if len(cells) >= 3 and all(_is_int_like(x) for x in cells):
         nums = [int(float(x)) for x in cells]
@@ -127,11 +145,9 @@ def _read_header(reg: Region) -> None:
     last_col = reg.title_col
     first_col = reg.title_col
     for r in range(reg.title_row, min(reg.end_row, reg.title_row + 60)):
-        row = rows[r]
-        nz = [c for c, v in enumerate(row) if _cell_text(v)]
-        if nz:
-            last_col = max(last_col, nz[-1])
-            first_col = min(first_col, nz[0])
+        extent = _extent(rows[r])
+        if extent is not None:
+            first_col, last_col = min(first_col, extent[0]), max(last_col, extent[1])
     for r0, c0, _r1, c1 in sheet.merged:  # a merged title spans the table width
         if r0 == reg.title_row and c0 <= reg.title_col <= c1:
             first_col, last_col = min(first_col, c0), max(last_col, c1)
@@ -169,7 +185,7 @@ def _read_header(reg: Region) -> None:
                 reg.department_cell = CellRef(sheet.name, a1(r, c))
                 meta = True
                 continue
-            my = re.fullmatch(r"(20\d\d)年度?", s)
+            my = _YEAR_CELL.fullmatch(s)
             if my and reg.year is None:
                 reg.year = int(my.group(1))
                 reg.year_cell = CellRef(sheet.name, a1(r, c))
@@ -198,11 +214,10 @@ def _read_header(reg: Region) -> None:
     # notes end the data
     reg.data_end = reg.end_row
     for r in range(data_start, reg.end_row):
-        first = next((v for v in rows[r] if _cell_text(v)), None)
+        first = next((v for v in rows[r] if _filled(v)), None)
         if isinstance(first, str) and _NOTE.match(norm_text(first)):
             reg.data_end = min(reg.data_end, r)
             reg.notes.append(first.strip())
-        reg.texts.extend(v.strip() for v in rows[r] if isinstance(v, str) and len(v.strip()) > 4)
     reg.paths = header_paths(sheet, reg.header_rows, first_col, last_col)
 
 

@@ -21,12 +21,12 @@ from checks.layouts import (
     norm_label,
 )
 from checks.locate import Region, _cell_text, _is_int_like
-from checks.model import Cell, Row, Table
-from checks.values import parse_amount
+from checks.model import ONE, Layout, Row, Table
+from checks.values import amount_status
 
 _CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
 _ECON = re.compile(r"^3\d{2}(\d{2})?$")
-UNIT_SCALE = {"万元": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1")}
+UNIT_SCALE = {"万元": ONE, "元": Decimal("0.0001"), "千元": Decimal("0.1")}
 
 
 def parse_region(reg: Region, workbook_unit: str | None) -> Table:
@@ -45,9 +45,9 @@ def parse_region(reg: Region, workbook_unit: str | None) -> Table:
         year=reg.year,
         year_cell=reg.year_cell,
         notes=list(reg.notes),
-        texts=list(reg.texts),
+        text_spans=[(reg.sheet.rows, reg.data_start, reg.end_row)],
     )
-    scale = Decimal(1)
+    scale = ONE
     if reg.unit and workbook_unit and reg.unit != workbook_unit:
         scale = UNIT_SCALE[reg.unit] / UNIT_SCALE[workbook_unit]
     if reg.key in ("02", "03", "05", "08", "09"):
@@ -59,10 +59,6 @@ def parse_region(reg: Region, workbook_unit: str | None) -> Table:
     elif reg.key == "07":
         _parse_sangong(reg, t, scale)
     return t
-
-
-def _mk_cell(sheet: SheetGrid, r: int, c: int, scale: Decimal) -> Cell:
-    return Cell(sheet.name, r, c, parse_amount(sheet.value(r, c)), scale)
 
 
 def _match(patterns: list[tuple[str, str]], text: str) -> str | None:
@@ -87,6 +83,7 @@ def _parse_grid(reg: Region, t: Table, scale: Decimal) -> None:
         if key and key not in cols:
             cols[key] = c
     label_cols = range(reg.first_col, min(cols.values(), default=reg.last_col + 1))
+    layout = Layout(sheet.name, cols, scale)
     rows: dict[str, Row] = {}
     for r in range(reg.data_start, reg.data_end):
         code, label = _row_code(sheet, r, label_cols)
@@ -94,37 +91,35 @@ def _parse_grid(reg: Region, t: Table, scale: Decimal) -> None:
             continue
         if code in rows:  # a continued table repeating a row: keep the first
             continue
-        row = Row(key=code, label=label, row=r, code=code if code != "合计" else None)
-        for key, c in cols.items():
-            row.cells[key] = _mk_cell(sheet, r, c, scale)
-        rows[code] = row
+        rows[code] = Row(code, label, r, layout, sheet.rows[r], code=code if code != "合计" else None)
     t.blocks["main"] = rows
     t.columns["main"] = list(cols)
 
 
-def _row_code(sheet: SheetGrid, r: int, label_cols: range) -> tuple[str | None, str]:
-    """科目编码 of a data row ('2010301', also split 类/款/项 columns), or '合计'."""
+def _row_code(sheet: SheetGrid, r: int, label_cols: range) -> tuple[str | None, str | int]:
+    """科目编码 of a data row ('2010301', also split 类/款/项 columns), or '合计'; and the column
+    of its label (read from the grid when asked for), or '' without one."""
     texts = [(c, _cell_text(sheet.value(r, c))) for c in label_cols]
     texts = [(c, s) for c, s in texts if s]
     if not texts:
         return None, ""
     first = norm_label(texts[0][1]).replace(" ", "")
     if first in ("合计", "总计"):
-        return "合计", texts[0][1]
+        return "合计", texts[0][0]
     parts = []
-    label = ""
-    for _c, s in texts:
+    label: str | int = ""
+    for c, s in texts:
         ss = s.replace(" ", "")
         if ss.isdigit() and (not parts or len(ss) == 2):
             parts.append(ss)
         else:
-            label = s.strip()
+            label = c
             break
     code = "".join(parts)
     if code and _CODE.match(code):
         return code, label
     if not parts and len(texts) == 1 and norm_label(texts[0][1]) in ("合计", "总计"):
-        return "合计", texts[0][1]
+        return "合计", texts[0][0]
     return None, label
 
 
@@ -132,9 +127,12 @@ def _row_code(sheet: SheetGrid, r: int, label_cols: range) -> tuple[str | None, 
 
 
 def _find_label_col(reg: Region, wanted: str) -> int | None:
+    last = wanted[-1]  # norm_label only removes characters: a cell without this one cannot match
     for r in range(reg.data_start, reg.data_end):
-        for c in range(reg.first_col, reg.last_col + 1):
-            if norm_label(reg.sheet.value(r, c)) == wanted:
+        row = reg.sheet.rows[r]
+        for c in range(reg.first_col, min(reg.last_col + 1, len(row))):
+            v = row[c]
+            if isinstance(v, str) and last in v and norm_label(v) == wanted:
                 return c
     return None
 
@@ -178,6 +176,7 @@ def _parse_two_blocks(reg: Region, t: Table, scale: Decimal) -> None:
 
 def _block_rows(reg: Region, key: str, block: str, label_col: int, cols: dict[str, int], scale: Decimal) -> dict:
     sheet = reg.sheet
+    layout = Layout(sheet.name, cols, scale)
     rows: dict[str, Row] = {}
     context = ""  # 年初/年末 sub-rows of 04 repeat the fund names
     for r in range(reg.data_start, reg.data_end):
@@ -204,10 +203,7 @@ def _block_rows(reg: Region, key: str, block: str, label_col: int, cols: dict[st
         row_key = row_key or label  # unknown line: kept, so structural sums still see it
         if row_key in rows:
             continue
-        row = Row(key=row_key, label=printed, row=r, code=code, label_col=label_col)
-        for ck, c in cols.items():
-            row.cells[ck] = _mk_cell(sheet, r, c, scale)
-        rows[row_key] = row
+        rows[row_key] = Row(row_key, printed, r, layout, sheet.rows[r], code=code, label_col=label_col)
     return rows
 
 
@@ -223,24 +219,30 @@ def _parse_econ(reg: Region, t: Table, scale: Decimal) -> None:
     ]
     rows: dict[str, Row] = {}
     for r in range(reg.data_start, reg.data_end):
-        for c in range(reg.first_col, reg.last_col + 1):
-            v = sheet.value(r, c)
+        cells = sheet.rows[r]
+        for c in range(reg.first_col, min(reg.last_col + 1, len(cells))):
+            v = cells[c]
+            if v is None:  # neither a code nor a label
+                continue
             s = _cell_text(v).replace(" ", "")
             if _ECON.match(s) and isinstance(v, str | int | float):
                 ac = next((x for x in sorted(amount_cols) if x > c), c + 2)
                 name = _cell_text(sheet.value(r, c + 1)) if c + 1 < ac else ""
                 if s not in rows:
-                    rows[s] = Row(key=s, label=name, row=r, code=s, cells={"决算数": _mk_cell(sheet, r, ac, scale)})
+                    rows[s] = Row(s, name, r, Layout(sheet.name, {"决算数": ac}, scale), sheet.rows[r], code=s)
+                continue
+            if not (isinstance(v, str) and "费" in v):  # every label below has it; norm_label only removes
                 continue
             lab = norm_label(v)
             if lab in ("人员经费合计", "公用经费合计", "人员经费", "公用经费") and r >= reg.data_start:
                 key = lab if lab.endswith("合计") else lab + "合计"
                 vc = next(
-                    (x for x in range(c + 1, reg.last_col + 1) if parse_amount(sheet.value(r, x)).status != "empty"),
+                    (x for x in range(c + 1, reg.last_col + 1) if amount_status(sheet.value(r, x)) != "empty"),
                     None,
                 )
                 if vc is not None and key not in rows:
-                    rows[key] = Row(key=key, label=str(v).strip(), row=r, cells={"决算数": _mk_cell(sheet, r, vc, scale)})
+                    layout = Layout(sheet.name, {"决算数": vc}, scale)
+                    rows[key] = Row(key, str(v).strip(), r, layout, sheet.rows[r])
     t.blocks["main"] = rows
     t.columns["main"] = ["决算数"]
 
@@ -271,12 +273,9 @@ def _parse_sangong(reg: Region, t: Table, scale: Decimal) -> None:
             cols[key] = c
     rows: dict[str, Row] = {}
     for r in range(reg.data_start, reg.data_end):
-        if any(parse_amount(sheet.value(r, c)).status in ("ok", "uncached", "text") for c in cols.values()):
-            if any(parse_amount(sheet.value(r, c)).status == "ok" for c in cols.values()):
-                row = Row(key="data", label="决算数据", row=r)
-                for key, c in cols.items():
-                    row.cells[key] = _mk_cell(sheet, r, c, scale)
-                rows["data"] = row
+        if any(amount_status(sheet.value(r, c)) in ("ok", "uncached", "text") for c in cols.values()):
+            if any(amount_status(sheet.value(r, c)) == "ok" for c in cols.values()):
+                rows["data"] = Row("data", "决算数据", r, Layout(sheet.name, cols, scale), sheet.rows[r])
                 break
     t.blocks["main"] = rows
     t.columns["main"] = list(cols)

@@ -35,7 +35,16 @@ def to_decimal(x: float | int) -> Decimal:
     """Float from a workbook -> Decimal as Excel shows it (shortest repr, binary noise removed)."""
     if isinstance(x, int):
         return Decimal(x)
-    d = Decimal(repr(x))
+    return float_to_decimal(x)
+
+
+def float_to_decimal(x: float) -> Decimal:
+    """`to_decimal` of a float."""
+    s = repr(x)
+    d = Decimal(s)
+    dot = s.find(".")
+    if dot > 0 and len(s) - dot <= 10 and "e" not in s:  # at most 9 decimals: nothing to remove
+        return d
     if d.as_tuple().exponent < -9:  # e.g. 0.30000000000000004 from a formula
         d = d.quantize(Decimal("1e-9"), rounding=ROUND_HALF_UP).normalize()
         if d.as_tuple().exponent > 0:
@@ -72,6 +81,24 @@ def parse_amount(raw: object) -> Amount:
             return Amount(-d if neg else d, "ok", raw)
         return Amount(None, "text", raw)
     return Amount(None, "text", raw)
+
+
+def amount_value(raw: object) -> Decimal | None:
+    """`parse_amount(raw).value` without building the Amount (the common float cell first)."""
+    if type(raw) is float:
+        return float_to_decimal(raw) if raw - raw == 0 else None  # nan and inf are not amounts
+    if raw is None:
+        return None
+    return parse_amount(raw).value
+
+
+def amount_status(raw: object) -> str:
+    """`parse_amount(raw).status` without building the Amount."""
+    if type(raw) is float:
+        return "ok" if raw - raw == 0 else "text"
+    if raw is None:
+        return "empty"
+    return parse_amount(raw).status
 
 
 def fmt_amount(d: Decimal | None, places: int = 2) -> str:

@@ -39,13 +39,14 @@ def nonnegative(ctx: Context, rule: Rule) -> None:
         return
     for block, rows in t.blocks.items():
         for row in rows.values():
-            for c in row.cells.values():
-                if c.value is not None:
+            for col in row.layout.cols:
+                v = row.value(col)
+                if v is not None:
                     ctx.checks += 1
-                    if c.value < 0:
+                    if v < 0:
                         ctx.findings.append(_finding(
-                            rule, f"{t.name}{block}“{norm_label(row.label)}”为负数 {fmt_amount(c.value)}，请核实",
-                            [c.ref], actual=fmt_amount(c.value), expected="≥ 0.00"))
+                            rule, f"{t.name}{block}“{norm_label(row.label)}”为负数 {fmt_amount(v)}，请核实",
+                            [row.ref(col)], actual=fmt_amount(v), expected="≥ 0.00"))
                     else:
                         ctx.passed += 1
 
@@ -56,13 +57,13 @@ def blank_cells(ctx: Context, rule: Rule) -> None:
     if t is None:
         return
     for row in t.rows("main"):
-        blanks = [c for c in row.cells.values() if c.status == "empty"]
+        blanks = [col for col in row.layout.cols if row.status(col) == "empty"]
         ctx.checks += 1
         if not blanks:
             ctx.passed += 1
             continue
         ctx.findings.append(_finding(
-            rule, f"{t.name}有 {len(blanks)} 个空白金额栏，无发生额应填 0.00", [c.ref for c in blanks]))
+            rule, f"{t.name}有 {len(blanks)} 个空白金额栏，无发生额应填 0.00", [row.ref(col) for col in blanks]))
 
 
 @custom("empty_table_note")
@@ -86,7 +87,7 @@ def fund_presence(ctx: Context, rule: Rule) -> None:
     t01 = ctx.model.get("01")
     for fund, key in (("政府性基金预算财政拨款", "08"), ("国有资本经营预算财政拨款", "09")):
         detail = ctx.model.get(key)
-        col_cells = [r.cells[fund] for r in t04.rows("支出") if fund in r.cells] if t04 else []
+        col_cells = [r.cell(fund) for r in t04.rows("支出") if r.has(fund)] if t04 else []
         inc = t04.cell("收入", fund, "金额") if t04 else None
         in04 = [c for c in col_cells + ([inc] if inc else []) if c.value]
         in01 = t01.cell("收入", fund + "收入", "金额") if t01 else None
@@ -163,7 +164,7 @@ def _label_a1(t: Table, row) -> str:
 
     if row.label_col is not None:
         return a1(row.row, row.label_col)
-    col = min((c.col for c in row.cells.values()), default=t.first_col + 1)
+    col = min(row.layout.cols.values(), default=t.first_col + 1)
     return a1(row.row, max(t.first_col, col - 1))
 
 

@@ -13,10 +13,10 @@ from decimal import Decimal
 
 from checks.findings import CellRef, Finding, Outcome, Severity
 from checks.layouts import ROW_SUMS, norm_label
-from checks.model import Cell, Table, WorkbookModel
+from checks.model import Cell, Row, Table, WorkbookModel
 from checks.rules.registry import Rule
 from checks.tolerance import RoundingBand, Verdict
-from checks.values import fmt_amount
+from checks.values import amount_status, amount_value, float_to_decimal, fmt_amount
 
 
 class Absent(Exception):
@@ -31,30 +31,67 @@ class Unlocated(Exception):
 
 
 class Term:
-    """One side-term of an identity. The description is built only when a message needs it."""
+    """One side-term of an identity: a row's amount under a column key, read from the grid row.
 
-    __slots__ = ("cell", "_desc", "_where")
+    Value and status are parsed once, when first asked for; the description and the Cell only
+    when a message or the text checks need them."""
 
-    def __init__(self, cell: Cell | None, desc: str | None = None, where: tuple | None = None):
-        self.cell = cell  # None: a row absent from a table that lists only the 科目 it uses (= 0)
+    __slots__ = ("row", "col", "raw", "_status", "_value", "_desc", "_table", "_block")
+
+    def __init__(self, row: Row | None, col: str | None = None, desc: str | None = None,
+                 table: Table | None = None, block: str = ""):
+        self.row = row  # None: a row absent from a table that lists only the 科目 it uses (= 0)
+        self.col = col
+        if row is None:
+            self.raw = None
+        else:
+            c = row.layout.cols[col]  # KeyError without such a column
+            values = row.values
+            self.raw = values[c] if c < len(values) else None
+        self._status: str | None = None
+        self._value: Decimal | None = None
         self._desc = desc
-        self._where = where  # (table, block, row key, column) for a lazy description
+        self._table = table  # with the block, for a lazy description
+        self._block = block
+
+    @property
+    def cell(self) -> Cell | None:
+        return None if self.row is None else self.row.cell(self.col)
+
+    @property
+    def status(self) -> str:
+        """ok | empty | text | uncached; 'absent' for a row the table does not list."""
+        if self._status is None:
+            self._status = "absent" if self.row is None else amount_status(self.raw)
+        return self._status
 
     @property
     def desc(self) -> str:
         if self._desc is None:
-            self._desc = _row_desc(*self._where) if self._where else ""
+            self._desc = _row_desc(self._table, self._block, self.row.key, self.col) if self._table else ""
         return self._desc
 
     @property
     def value(self) -> Decimal:
-        if self.cell is None:
+        if self._value is None:
+            self._value = self._parse()
+        return self._value
+
+    def _parse(self) -> Decimal:
+        if self.row is None:
             return _ZERO
-        return self.cell.value or _ZERO
+        raw = self.raw
+        if raw.__class__ is float and raw - raw == 0:  # the common cell, parsed without detours
+            v = float_to_decimal(raw)
+        else:
+            v = amount_value(raw)
+            if v is None:
+                return _ZERO
+        return v * self.row.layout.scale or _ZERO
 
     @property
     def half(self) -> Decimal:
-        return self.cell.half if self.cell is not None and self.cell.status == "ok" else _ZERO
+        return self.row.layout.half if self.status == "ok" else _ZERO
 
 
 _ZERO = Decimal(0)
@@ -106,9 +143,13 @@ def _row_desc(t: Table, block: str, row_key: str, col: str) -> str:
     return f"{t.name}{side}{label}{col_part}"
 
 
+_SELECTORS = ("@above:", "@prefix:", "@level:")
+
+
 def resolve(model: WorkbookModel, ref: str, *, missing_zero: bool = False) -> list[Term]:
-    optional = ref.startswith("?")
-    ref = ref.lstrip("?")
+    optional = ref[:1] == "?"
+    if optional:
+        ref = ref.lstrip("?")
     tkey, block, row_sel, col = ref.split("|")
     t = model.get(tkey)
     if t is None:
@@ -116,7 +157,18 @@ def resolve(model: WorkbookModel, ref: str, *, missing_zero: bool = False) -> li
             return []
         raise Absent(tkey)
     rows = t.blocks.get(block, {})
-    if row_sel.startswith("@above:"):
+    if row_sel[:1] != "@" or not row_sel.startswith(_SELECTORS):  # one row, the common case
+        row = rows.get(row_sel)
+        if row is None:
+            if missing_zero and rows:
+                return [Term(None, desc=f"{t.name}{row_sel}（未列示，按 0）")]
+            if optional:
+                return []
+            raise Unlocated(t, f"“{row_sel}”行")
+        if col in row.layout.cols:
+            return [Term(row, col, table=t, block=block)]
+        keys = [row_sel]
+    elif row_sel.startswith("@above:"):
         stop = row_sel.split(":", 1)[1]
         if stop not in rows:
             if optional:
@@ -131,27 +183,19 @@ def resolve(model: WorkbookModel, ref: str, *, missing_zero: bool = False) -> li
     elif row_sel.startswith("@prefix:"):
         p = row_sel.split(":", 1)[1]
         keys = [k for k in rows if k.startswith(p)]
-    elif row_sel.startswith("@level:"):
+    else:
         n = int(row_sel.split(":", 1)[1])
         keys = [k for k, r in rows.items() if r.level == n]
-    else:
-        if row_sel not in rows:
-            if missing_zero and rows:
-                return [Term(None, f"{t.name}{row_sel}（未列示，按 0）")]
-            if optional:
-                return []
-            raise Unlocated(t, f"“{row_sel}”行")
-        keys = [row_sel]
     terms = []
     for k in keys:
-        cell = rows[k].cells.get(col)
-        if cell is None:
+        row = rows[k]
+        if not row.has(col):
             if optional:
                 continue
             if col not in t.columns.get(block, []):
                 raise Unlocated(t, f"“{col}”列")
             raise Unlocated(t, f"“{k}”行的“{col}”")
-        terms.append(Term(cell, where=(t, block, k, col)))
+        terms.append(Term(row, col, table=t, block=block))
     return terms
 
 
@@ -214,14 +258,20 @@ def _side(terms: list[Term]) -> str:
     return f"{terms[0].desc} 等 {len(terms)} 项之和"
 
 
+def _unreadable(ctx: Context, terms: list[Term]) -> bool:
+    """Note the terms that cannot be read (R-1 reports them once); True when there are any."""
+    bad = [t for t in terms if t.status in ("uncached", "text")]
+    for t in bad:
+        c = t.cell
+        ctx.unreadable.setdefault(c.ref, c)
+    return bool(bad)
+
+
 def judge_linear(ctx: Context, rule: Rule, lhs: list[Term], rhs: list[Term], note: str = "") -> None:
     terms = lhs + rhs
-    bad = [t.cell for t in terms if t.cell is not None and t.cell.status in ("uncached", "text")]
-    if bad:
-        for c in bad:
-            ctx.unreadable.setdefault(c.ref, c)
+    if _unreadable(ctx, terms):
         return
-    if all(t.cell is None or t.cell.status == "empty" for t in terms):
+    if all(t.status in ("absent", "empty") for t in terms):
         return  # nothing printed on either side (an empty table's rows)
     ctx.checks += 1
     left = sum((t.value for t in lhs), _ZERO)
@@ -232,7 +282,7 @@ def judge_linear(ctx: Context, rule: Rule, lhs: list[Term], rhs: list[Term], not
         return
     band = RoundingBand.of([t.half for t in terms])
     verdict = band.judge(diff)
-    cells = [t.cell.ref for t in terms if t.cell is not None]
+    cells = [t.row.ref(t.col) for t in terms if t.row is not None]
     args = {"left": left, "right": right, "diff": diff, "band": band.width}
     lo_l, hi_l = left - sum((t.half for t in lhs), _ZERO), left + sum((t.half for t in lhs), _ZERO)
     lo_r, hi_r = right - sum((t.half for t in rhs), _ZERO), right + sum((t.half for t in rhs), _ZERO)
@@ -308,7 +358,7 @@ def _eval_linear_one(ctx: Context, rule: Rule, g: dict, binding: dict, spec: dic
         return
     if not lhs or not rhs:
         return
-    if mz and all(t.cell is None for t in lhs + rhs):
+    if mz and all(t.row is None for t in lhs + rhs):
         return
     judge_linear(ctx, rule, lhs, rhs)
 
@@ -330,9 +380,26 @@ def eval_row_sum(ctx: Context, rule: Rule) -> None:
         if not present:
             continue
         for row in t.rows("main"):
-            lhs = [Term(row.cells[total], where=(t, "main", row.key, total))]
-            rhs = [Term(row.cells[c], where=(t, "main", row.key, c)) for c in present]
+            lhs = [Term(row, total, table=t, block="main")]
+            rhs = [Term(row, c, table=t, block="main") for c in present]
             judge_linear(ctx, rule, lhs, rhs)
+
+
+class _ColumnTerms:
+    """The Term of each row of one main-block column, made on first use and then shared."""
+
+    __slots__ = ("table", "col", "terms")
+
+    def __init__(self, table: Table, col: str):
+        self.table = table
+        self.col = col
+        self.terms: dict[str, Term] = {}
+
+    def __call__(self, row: Row) -> Term:
+        found = self.terms.get(row.key)
+        if found is None:
+            self.terms[row.key] = found = Term(row, self.col, table=self.table, block="main")
+        return found
 
 
 def eval_hierarchy(ctx: Context, rule: Rule) -> None:
@@ -353,16 +420,17 @@ def eval_hierarchy(ctx: Context, rule: Rule) -> None:
         tops = [r for r in coded if len(r.code) == levels[0]]
         total_row = t.row("main", "合计") if rule.spec.get("total", True) else None
         for col in t.columns.get("main", []):
+            term = _ColumnTerms(t, col)  # a row is kid and parent: its amount is read once
             if total_row is not None and tops:
-                lhs = [Term(total_row.cells[col], where=(t, "main", "合计", col))]
-                rhs = [Term(r.cells[col], where=(t, "main", r.key, col)) for r in tops]
+                lhs = [term(total_row)]
+                rhs = [term(r) for r in tops]
                 judge_linear(ctx, rule, lhs, rhs)
             for parent in coded:
                 kids = kids_of.get(parent.code)
-                if not kids or col not in parent.cells:
+                if not kids or not parent.has(col):
                     continue
-                lhs = [Term(parent.cells[col], where=(t, "main", parent.key, col))]
-                rhs = [Term(k.cells[col], where=(t, "main", k.key, col)) for k in kids if col in k.cells]
+                lhs = [term(parent)]
+                rhs = [term(k) for k in kids if k.has(col)]
                 judge_linear(ctx, rule, lhs, rhs)
 
 
@@ -381,27 +449,25 @@ def eval_le(ctx: Context, rule: Rule) -> None:
             except Unlocated as u:
                 ctx.unlocated(rule, u)
                 continue
-            if not small or not big or all(t.cell is None for t in small + big):
+            if not small or not big or all(t.row is None for t in small + big):
                 continue
             terms = small + big
-            bad = [t.cell for t in terms if t.cell is not None and t.cell.status in ("uncached", "text")]
-            if bad:
-                for c in bad:
-                    ctx.unreadable.setdefault(c.ref, c)
+            if _unreadable(ctx, terms):
                 continue
             ctx.checks += 1
             s = sum((t.value for t in small), Decimal(0))
             g_ = sum((t.value for t in big), Decimal(0))
-            band = RoundingBand.of([t.half for t in terms])
-            if s <= g_ + band.width:
+            width = sum((t.half for t in terms), Decimal(0))  # RoundingBand.of(halves).width
+            if s <= g_ + width:
                 ctx.passed += 1
                 continue
+            band = RoundingBand(width)
             ctx.findings.append(
                 Finding(
                     rule=rule.id, severity=rule.severity, family=rule.family,
                     message=(f"{_side(small)} {fmt_amount(s)} 大于 {_side(big)} {fmt_amount(g_)}"
                              f"（超出 {fmt_amount(s - g_)}，容差 ±{_fmt_band(band.width)}）"),
-                    cells=[t.cell.ref for t in terms if t.cell is not None],
+                    cells=[t.row.ref(t.col) for t in terms if t.row is not None],
                     expected=f"≤ {fmt_amount(g_)}", actual=fmt_amount(s), hint=rule.hint,
                     args={"small": s, "big": g_, "band": band.width},
                 )

@@ -141,7 +141,8 @@ def _read_sheets(pc, path: Path) -> list[SheetGrid]:
         grid = [_trim(row, lead) for row in sh.iter_rows()]
         merged = [(a[0], a[1], b[0], b[1]) for a, b in (sh.merged_cell_ranges or [])]
         meta = metas.get(name)
-        hidden = meta is not None and "Visible" not in str(meta.visible)
+        # SheetVisibleEnum.Hidden / .VeryHidden (the enum's own name contains "Visible": compare the member)
+        hidden = meta is not None and str(meta.visible).rsplit(".", 1)[-1] != "Visible"
         sheets.append(SheetGrid(name=name, rows=grid, merged=merged, hidden=hidden))
     return sheets
 

@@ -26,11 +26,24 @@ def build_model(wb: WorkbookGrid) -> WorkbookModel:
     for t in tables:
         if t.department and dept and _norm_dept(t.department) != dept:
             t.foreign = True
+    _mark_hidden(wb, tables)
     department = next((t.department for t in tables if _norm_dept(t.department) == dept), None)
     year, year_src = _workbook_year(wb, tables)
     model = WorkbookModel(tables=tables, department=department, year=year, unit=unit, year_source=year_src)
     model.era = _era(model)
     return model
+
+
+def _mark_hidden(wb: WorkbookGrid, tables: list[Table]) -> None:
+    """Tables on hidden sheets; one with a visible twin of the same key (an old copy kept out of
+    sight) is shadowed: the visible one is checked, the hidden one only reported (C-3)."""
+    hidden = {s.name for s in wb.sheets if s.hidden}
+    if not hidden:
+        return
+    visible_keys = {t.key for t in tables if t.sheet not in hidden and not t.foreign}
+    for t in tables:
+        t.hidden = t.sheet in hidden
+        t.shadowed = t.hidden and not t.foreign and t.key in visible_keys
 
 
 def _norm_dept(name: str | None) -> str | None:

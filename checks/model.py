@@ -174,6 +174,8 @@ class Table:
     # (grid rows, first, end) of the data and note rows, for `texts`
     text_spans: list[tuple[list[list[object]], int, int]] = field(default_factory=list)
     foreign: bool = False  # belongs to another department (excluded from identity checks)
+    hidden: bool = False  # on a hidden sheet: not seen by readers, not printed to PDF
+    shadowed: bool = False  # hidden, and a visible table of the same key exists: not checked
 
     @property
     def name(self) -> str:
@@ -220,9 +222,9 @@ class WorkbookModel:
     year_source: CellRef | None = None
 
     def get(self, key: str) -> Table | None:
-        """The department's own table of that key (foreign tables excluded)."""
+        """The department's own table of that key (foreign and shadowed hidden tables excluded)."""
         for t in self.tables:
-            if t.key == key and not t.foreign:
+            if t.key == key and not t.foreign and not t.shadowed:
                 return t
         return None
 

@@ -112,6 +112,8 @@ def fund_presence(ctx: Context, rule: Rule) -> None:
 def entity_consistency(ctx: Context, rule: Rule) -> None:
     m = ctx.model
     for t in m.tables:
+        if t.shadowed:
+            continue  # a hidden old copy: C-3 reports it
         if t.department and m.department:
             ctx.checks += 1
             if t.foreign:
@@ -138,7 +140,7 @@ def class_names(ctx: Context, rule: Rule) -> None:
     if era is None:
         return
     for t in ctx.model.tables:
-        if t.foreign:
+        if t.foreign or t.shadowed:
             continue
         for rows in t.blocks.values():
             for row in rows.values():
@@ -181,6 +183,25 @@ def required_tables(ctx: Context, rule: Rule) -> None:
         return
     names = "、".join(TABLE_TITLES[k][0] for k in missing)
     ctx.findings.append(_finding(rule, f"未找到应公开的表：{names}（{era}格式）", []))
+
+
+@custom("hidden_tables")
+def hidden_tables(ctx: Context, rule: Rule) -> None:
+    """C-3: a 公开 table on a hidden sheet is missing from what readers see and from the PDF."""
+    for t in ctx.model.tables:
+        if t.foreign:
+            continue
+        ctx.checks += 1
+        if not t.hidden:
+            ctx.passed += 1
+        elif t.shadowed:
+            ctx.findings.append(_finding(
+                rule, f"隐藏工作表“{t.sheet}”中另有一张{t.name}，未参与检查（已核对显示中的同名表）",
+                [t.title_ref], severity=Severity.INFO))
+        else:
+            ctx.findings.append(_finding(
+                rule, f"{t.name}所在的工作表“{t.sheet}”处于隐藏状态：公开文件中读者看不到，打印或转为 PDF 时也会缺少该表",
+                [t.title_ref]))
 
 
 @custom("unreadable")

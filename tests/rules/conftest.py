@@ -55,4 +55,11 @@ def apply_edits(wb: WorkbookGrid, edits: list[dict], drop: list[str] = ()) -> Wo
 
 
 def case_workbook(case: dict) -> WorkbookGrid:
-    return apply_edits(_base(case.get("base", "yongzhou")), case.get("edits", []), case.get("drop_sheets", []))
+    wb = apply_edits(_base(case.get("base", "yongzhou")), case.get("edits", []), case.get("drop_sheets", []))
+    for c in case.get("copy_sheets", []):  # {sheet, as, at}: a copy of a sheet, e.g. an old table kept aside
+        copy_ = copy.deepcopy(wb.sheet(c["sheet"]))
+        copy_.name = c["as"]
+        wb.sheets.insert(c.get("at", len(wb.sheets)), copy_)
+    for name in case.get("hide_sheets", []):
+        wb.sheet(name).hidden = True
+    return wb

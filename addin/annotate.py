@@ -22,6 +22,7 @@ import os
 import unicodedata
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -54,6 +55,7 @@ from addin.marks import (
     summary_layout,
 )
 from addin.shared_styles import SharedStyles
+from addin.workbook_save import save_workbook
 from checks.findings import Report
 from checks.grid import Uncached, WorkbookGrid
 
@@ -127,7 +129,7 @@ def _load(src: Path, *, keep_vba: bool) -> WorkbookType:
 
 
 def _save(wb: WorkbookType, out: Path) -> None:
-    write_atomically(out, wb.save, busy_hint="（文件是否正在 Excel 中打开？）")
+    write_atomically(out, partial(save_workbook, wb), busy_hint="（文件是否正在 Excel 中打开？）")
 
 
 def _workbook_from_grids(grids: WorkbookGrid) -> WorkbookType:
@@ -208,14 +210,15 @@ def _anchor_map(ws: Worksheet) -> dict[str, str]:
 def _anchored_marks(wb: WorkbookType, report: Report) -> dict[tuple[str, str], CellMark]:
     """The plan's marks moved to merge anchors; marks meeting on one anchor are combined."""
     out: dict[tuple[str, str], CellMark] = {}
-    anchors: dict[str, dict[str, str]] = {}
+    anchors: dict[str, dict[str, str] | None] = {}  # sheet -> its merge anchors; None: not markable
     for mark in plan_marks(report):
-        ws = _worksheet(wb, mark.sheet)
-        if ws is None or _is_our_summary(ws):
-            continue
         if mark.sheet not in anchors:
-            anchors[mark.sheet] = _anchor_map(ws)
-        key = (mark.sheet, anchors[mark.sheet].get(mark.cell, mark.cell))
+            ws = _worksheet(wb, mark.sheet)
+            anchors[mark.sheet] = None if ws is None or _is_our_summary(ws) else _anchor_map(ws)
+        sheet_anchors = anchors[mark.sheet]
+        if sheet_anchors is None:
+            continue
+        key = (mark.sheet, sheet_anchors.get(mark.cell, mark.cell))
         prev = out.get(key)
         if prev is None:
             out[key] = CellMark(mark.sheet, key[1], mark.severity, list(mark.findings), mark.note)

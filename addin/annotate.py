@@ -254,7 +254,8 @@ def _apply_marks(wb: WorkbookType, marks: dict[tuple[str, str], CellMark]) -> No
         if sheet not in sheets:
             sheets[sheet] = wb[sheet]
         cell = sheets[sheet][addr]
-        styles.apply(cell, _SEVERITY_FILL[mark.severity])  # only the fill changes: font, borders, number format stay
+        # only the fill changes: font, borders, number format stay
+        styles.apply(cell, _SEVERITY_FILL[mark.severity])
         old = cell.comment
         text = clean_text(merge_note(old.text if old else None, mark.note))
         user_author = old.author if old is not None and strip_note(old.text) is not None else None

@@ -22,6 +22,7 @@ import os
 import unicodedata
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -53,6 +54,8 @@ from addin.marks import (
     strip_note,
     summary_layout,
 )
+from addin.shared_styles import SharedStyles
+from addin.workbook_save import save_workbook
 from checks.findings import Report
 from checks.grid import Uncached, WorkbookGrid
 
@@ -126,7 +129,7 @@ def _load(src: Path, *, keep_vba: bool) -> WorkbookType:
 
 
 def _save(wb: WorkbookType, out: Path) -> None:
-    write_atomically(out, wb.save, busy_hint="（文件是否正在 Excel 中打开？）")
+    write_atomically(out, partial(save_workbook, wb), busy_hint="（文件是否正在 Excel 中打开？）")
 
 
 def _workbook_from_grids(grids: WorkbookGrid) -> WorkbookType:
@@ -173,6 +176,17 @@ def _solid(hex6: str) -> PatternFill:
     return PatternFill(fill_type="solid", start_color="FF" + hex6, end_color="FF" + hex6)
 
 
+# one style object per look, shared by every cell that has it (see addin/shared_styles.py)
+_SEVERITY_FILL = {sev: _solid(style.fill) for sev, style in SEVERITY_STYLE.items()}
+_SEVERITY_FONT = {sev: Font(color="FF" + style.font) for sev, style in SEVERITY_STYLE.items()}
+_TITLE_FONT = Font(bold=True, size=14)
+_BOLD = Font(bold=True)
+_LINK_FONT = Font(color="FF0563C1", underline="single")
+_HEADER_RULE = Border(bottom=Side(style="thin"))
+_TOP = Alignment(vertical="top")
+_WRAP = Alignment(vertical="top", wrap_text=True)
+
+
 def _worksheet(wb: WorkbookType, name: str) -> Worksheet | None:
     ws = wb[name] if name in wb.sheetnames else None
     return ws if isinstance(ws, Worksheet) else None
@@ -196,14 +210,15 @@ def _anchor_map(ws: Worksheet) -> dict[str, str]:
 def _anchored_marks(wb: WorkbookType, report: Report) -> dict[tuple[str, str], CellMark]:
     """The plan's marks moved to merge anchors; marks meeting on one anchor are combined."""
     out: dict[tuple[str, str], CellMark] = {}
-    anchors: dict[str, dict[str, str]] = {}
+    anchors: dict[str, dict[str, str] | None] = {}  # sheet -> its merge anchors; None: not markable
     for mark in plan_marks(report):
-        ws = _worksheet(wb, mark.sheet)
-        if ws is None or _is_our_summary(ws):
-            continue
         if mark.sheet not in anchors:
-            anchors[mark.sheet] = _anchor_map(ws)
-        key = (mark.sheet, anchors[mark.sheet].get(mark.cell, mark.cell))
+            ws = _worksheet(wb, mark.sheet)
+            anchors[mark.sheet] = None if ws is None or _is_our_summary(ws) else _anchor_map(ws)
+        sheet_anchors = anchors[mark.sheet]
+        if sheet_anchors is None:
+            continue
+        key = (mark.sheet, sheet_anchors.get(mark.cell, mark.cell))
         prev = out.get(key)
         if prev is None:
             out[key] = CellMark(mark.sheet, key[1], mark.severity, list(mark.findings), mark.note)
@@ -233,9 +248,14 @@ def _clear_stale_marks(wb: WorkbookType, marks: dict[tuple[str, str], CellMark])
 
 
 def _apply_marks(wb: WorkbookType, marks: dict[tuple[str, str], CellMark]) -> None:
+    styles = SharedStyles(wb)
+    sheets: dict[str, Worksheet] = {}
     for (sheet, addr), mark in marks.items():
-        cell = wb[sheet][addr]
-        cell.fill = _solid(mark.fill)  # only the fill changes: font, borders, number format stay
+        if sheet not in sheets:
+            sheets[sheet] = wb[sheet]
+        cell = sheets[sheet][addr]
+        # only the fill changes: font, borders, number format stay
+        styles.apply(cell, _SEVERITY_FILL[mark.severity])
         old = cell.comment
         text = clean_text(merge_note(old.text if old else None, mark.note))
         user_author = old.author if old is not None and strip_note(old.text) is not None else None
@@ -243,19 +263,31 @@ def _apply_marks(wb: WorkbookType, marks: dict[tuple[str, str], CellMark]) -> No
         cell.comment = Comment(text, user_author or NOTE_AUTHOR, height=height, width=width)
 
 
+class _HalfWidthUnits(dict):
+    """`str.translate` table giving each character its display width in placeholder units:
+    two for CJK and full-width characters, one otherwise; filled in as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        unit = "··" if unicodedata.east_asian_width(chr(code)) in "WF" else "·"
+        self[code] = unit
+        return unit
+
+
+_UNITS = _HalfWidthUnits()
+
+
 def _text_units(s: str) -> int:
     """Display width in half-width units: CJK and full-width characters count 2."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+    return len(s.translate(_UNITS))
 
 
 def _note_box(text: str) -> tuple[int, int]:
     """Comment box size in px: wide enough for a typical line, tall enough for the wrapped text."""
     px_per_unit = 6.5
-    lines = text.split("\n")
-    longest = max(_text_units(line) for line in lines)
-    width = int(min(max(longest * px_per_unit + 16, 220), 520))
+    units = [_text_units(line) for line in text.split("\n")]
+    width = int(min(max(max(units) * px_per_unit + 16, 220), 520))
     per_line = max(int((width - 16) / px_per_unit), 1)
-    wrapped = sum(max(math.ceil(_text_units(line) / per_line), 1) for line in lines)
+    wrapped = sum(max(math.ceil(n / per_line), 1) for n in units)
     height = int(min(max(wrapped * 15 + 16, 60), 480))
     return width, height
 
@@ -290,38 +322,29 @@ def _write_summary(wb: WorkbookType, report: Report, now: datetime | None) -> No
 
 
 def _fill_summary(ws: Worksheet, lay: SummaryLayout) -> None:
-    bold = Font(bold=True)
-    rule = Border(bottom=Side(style="thin"))
-    link_font = Font(color="FF0563C1", underline="single")
-    top = Alignment(vertical="top")
-    wrap = Alignment(vertical="top", wrap_text=True)
-
+    styles = SharedStyles(ws.parent)
     for r, row in enumerate(lay.rows):
         for c, value in enumerate(row):
             if value is not None:
                 _put(ws.cell(r + 1, c + 1), value)
-    ws.cell(lay.title_row + 1, 1).font = Font(bold=True, size=14)
+    styles.apply(ws.cell(lay.title_row + 1, 1), _TITLE_FONT)
     for r, c in lay.bold:
         if (r, c) != (lay.title_row, 0):
-            ws.cell(r + 1, c + 1).font = bold
+            styles.apply(ws.cell(r + 1, c + 1), _BOLD)
     for r in lay.header_rows:
         for c, value in enumerate(lay.rows[r]):
             if value is not None:
-                cell = ws.cell(r + 1, c + 1)
-                cell.font, cell.border = bold, rule
+                styles.apply(ws.cell(r + 1, c + 1), _BOLD, _HEADER_RULE)
     for r in range(lay.findings_first, lay.findings_last + 1):
         for c in range(lay.n_cols):
-            ws.cell(r + 1, c + 1).alignment = wrap if c in WRAP_COLUMNS else top
+            styles.apply(ws.cell(r + 1, c + 1), _WRAP if c in WRAP_COLUMNS else _TOP)
     for (r, c), sev in lay.fills.items():
-        cell = ws.cell(r + 1, c + 1)
-        style = SEVERITY_STYLE[sev]
-        cell.fill = _solid(style.fill)
-        cell.font = Font(color="FF" + style.font)
+        styles.apply(ws.cell(r + 1, c + 1), _SEVERITY_FILL[sev], _SEVERITY_FONT[sev])
     for (r, c), ref in lay.links.items():
         cell = ws.cell(r + 1, c + 1)
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=sheet_location(ref.sheet, ref.cell),
                                    tooltip=f"跳转到 {ref.sheet}!{ref.cell}")
-        cell.font = link_font
+        styles.apply(cell, _LINK_FONT)
 
     for i, (_, width) in enumerate(FINDING_COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width

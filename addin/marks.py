@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from checks.findings import CellRef, Family, Finding, Report, Severity
 from checks.grid import parse_a1
@@ -110,6 +111,7 @@ def internal_link(sheet: str, cell: str) -> str:
     return "#" + sheet_location(sheet, cell)
 
 
+@cache  # a report names a few dozen rules, sorted many times over (every note, the summary)
 def rule_key(rule: str) -> tuple:
     """Natural order for rule ids: T01-2 before T01-10."""
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", rule) if p)

@@ -33,12 +33,17 @@ class InputError(Exception):
         self.exit_code = exit_code
 
 
+_TEXT_DOCUMENTS = (".pdf", ".docx", ".doc", ".txt", ".wps")
+
+
 def sniff(path: Path) -> str:
     """'zip' | 'ole' | 'encrypted' — or raise InputError for what is not a workbook."""
     if not path.exists():
         raise InputError(f"找不到文件：{path}")
     if path.is_dir():
         raise InputError(f"这是一个文件夹，不是工作簿：{path}（批量检查请用 juesuan batch）")
+    if path.suffix.lower() in _TEXT_DOCUMENTS:
+        raise InputError(f"这是说明文档，不是工作簿：{path.name}（核对说明文档请用 juesuan check 工作簿 --text {path.name}）")
     try:
         with path.open("rb") as fh:
             head = fh.read(8)

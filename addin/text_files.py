@@ -29,4 +29,6 @@ def read_explanation(path: str | Path) -> str:
     try:
         return read_text_file(p)
     except Exception as e:  # a damaged .docx raises the zip/docx library's own errors
+        if suffix == ".docx":
+            raise InputError(f"说明文档不是有效的 Word 文档（.docx）或已损坏：{p.name}") from e
         raise InputError(f"无法读取说明文档：{p}（{type(e).__name__}）") from e

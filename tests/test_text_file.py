@@ -67,4 +67,14 @@ def test_unreadable_text_file_is_a_clear_message(split, tmp_path, capsys):
     bad.write_bytes(b"not a docx")
     assert main(["check", str(tables_only), "--text", str(bad), "--no-annotate"]) == 2
     err = capsys.readouterr().err
-    assert "无法读取说明文档" in err and "Traceback" not in err
+    assert err.strip() == "无法检查：说明文档不是有效的 Word 文档（.docx）或已损坏：坏.docx"
+
+
+def test_a_text_document_given_as_the_workbook_points_to_text(tmp_path, capsys):
+    doc = tmp_path / "情况说明.pdf"
+    doc.write_bytes(b"%PDF-1.4")
+    before = doc.read_bytes()
+    assert main(["check", str(doc)]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == "无法检查：这是说明文档，不是工作簿：情况说明.pdf（核对说明文档请用 juesuan check 工作簿 --text 情况说明.pdf）"
+    assert doc.read_bytes() == before

@@ -88,7 +88,7 @@ def _part_start(paragraphs: Sequence[Paragraph], at: int, level: int) -> int:
     return -1
 
 
-def numbering_findings(paragraphs: Sequence[Paragraph]) -> list[Finding]:
+def numbering_findings(paragraphs: Sequence[Paragraph], numbered: Sequence[_Numbered] | None = None) -> list[Finding]:
     """W-14: skipped or repeated heading numbers, one finding per place.
 
     A list restarting at 1 is a new list, or a list nested in the same style as its parent (the
@@ -99,7 +99,7 @@ def numbering_findings(paragraphs: Sequence[Paragraph]) -> list[Finding]:
     last: dict[tuple, _Numbered] = {}
     suspended: dict[tuple, list[int]] = {}  # numbering runs interrupted by a restart at 1
     titled_parts = {p.part for p in paragraphs if p.part != p.sheet}
-    for h in _numbered(paragraphs):
+    for h in numbered if numbered is not None else _numbered(paragraphs):
         p = h.paragraph
         key = (p.part, p.sheet if p.part == p.sheet else "", h.level, h.parent)
         prev = last.get(key)
@@ -159,18 +159,31 @@ def _numbering_finding(h: _Numbered, message: str, *, expected: str, actual: str
 
 # --- W-15 template leftovers ------------------------------------------------------------------------
 
-_PLACEHOLDER = re.compile(
-    r"(?<![A-Za-z])(?:[XxＸｘ]{2,}|[×＊*]{2,}|某某)(?![A-Za-z])"  # XX局 / ××万元 / 某某单位
-    r"|【[^】]{0,40}(?:填|写|删除|说明|修改)[^】]{0,40}】"  # 【请填写…】 guidance in brackets
-    r"|此处(?:填写|填列|说明|列示)|请(?:根据|按照)?实际(?:情况)?填写|请填写|（如有）|\(如有\)"
+# each kind of leftover with the character that must be present for it (a cheap set test first:
+# most paragraphs hold none of them and never reach a pattern)
+_PLACEHOLDERS: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = (
+    (frozenset("XxＸｘ×＊*某"), re.compile(r"(?<![A-Za-z])(?:[XxＸｘ]{2,}|[×＊*]{2,}|某某)(?![A-Za-z])")),  # XX局 / ××万元
+    (frozenset("【"), re.compile(r"【[^】]{0,40}(?:填|写|删除|说明|修改)[^】]{0,40}】")),  # 【请填写…】
+    (frozenset("此"), re.compile(r"此处(?:填写|填列|说明|列示)")),
+    (frozenset("请"), re.compile(r"请(?:根据|按照)?实际(?:情况)?填写|请填写")),
+    (frozenset("如"), re.compile(r"[（(]如有[）)]")),
 )
+# one character-class scan (in C, no per-character objects) rules out most paragraphs
+_TRIGGER = re.compile("[" + re.escape("".join(sorted(frozenset().union(*(c for c, _ in _PLACEHOLDERS))))) + "]")
+
+
+def _placeholder(text: str) -> re.Match[str] | None:
+    if _TRIGGER.search(text) is None:
+        return None
+    found = [m for _, rx in _PLACEHOLDERS if (m := rx.search(text))]
+    return min(found, key=lambda m: m.start()) if found else None
 
 
 def placeholder_findings(paragraphs: Iterable[Paragraph]) -> list[Finding]:
     """W-15: one finding per paragraph that still holds template text."""
     out: list[Finding] = []
     for p in paragraphs:
-        m = _PLACEHOLDER.search(p.text)
+        m = _placeholder(p.text)
         if m is None:
             continue
         start, end = max(0, m.start() - 12), min(len(p.text), m.end() + 12)
@@ -224,10 +237,11 @@ def structure_findings(
     paragraphs: Sequence[Paragraph], year: int | None
 ) -> tuple[list[Finding], dict[str, list[int]]]:
     """W-14, W-15 and C-2 over the text's paragraphs: (findings, rule id -> [checked, passed])."""
-    numbering = numbering_findings(paragraphs)
+    numbered = list(_numbered(paragraphs))
+    numbering = numbering_findings(paragraphs, numbered)
     placeholders = placeholder_findings(paragraphs)
     topics = topic_findings(paragraphs, year)
-    headings = sum(1 for _ in _numbered(paragraphs))
+    headings = len(numbered)
     counts = {"W-14": [headings, headings - len(numbering)], "W-15": [len(paragraphs), len(paragraphs) - len(placeholders)]}
     if any(part_kind(p.part) == "explanation" for p in paragraphs):
         counts["C-2"] = [1, int(not topics)]

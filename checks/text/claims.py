@@ -133,7 +133,9 @@ _COMPARED_BEFORE = re.compile(r"(比|较|与|同)\s*$")
 _NOT_A_NAME = re.compile(r"[，。；：:\d]")
 
 
-@dataclass(frozen=True, slots=True)
+# a value, but not frozen: a frozen dataclass builds 3x slower and nothing assigns to a claim;
+# unsafe_hash keeps the hash a frozen one would have
+@dataclass(slots=True, unsafe_hash=True)
 class Claim:
     kind: ClaimKind
     value: Decimal | None  # magnitude as printed (sign in `sign`); None for names
@@ -245,7 +247,7 @@ def _number_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
         if cn and unit not in _CN_UNITS:
             continue  # 十分关心, 一次办, 八项规定: words, not figures
         try:
-            v = parse_number(ar or cn)
+            v = Decimal(ar.replace(",", "")) if ar else parse_number(cn)  # t has no full-width digits left
         except (ValueError, ArithmeticError):
             continue
         raw.append((start, end, v, _UNIT_NAME[unit], m.group("approx") is not None, text[start:end]))

@@ -1,7 +1,7 @@
 """Where the clauses, subject pieces and sentences of one paragraph begin and end, and what lies
 inside （…）: one scan of the punctuation per paragraph, then a bisection per figure.
 
-Built lazily by the claim extractor, so a paragraph without figures costs no scan at all.
+Each kind of span is found on first use, so a paragraph without figures costs no scan at all.
 """
 
 from __future__ import annotations
@@ -13,75 +13,89 @@ CLAUSE_SEP = "，,；;。：:、！？!?\n"
 SUBJECT_SEP = CLAUSE_SEP.replace("、", "")  # '收入、支出决算总计' is one subject
 SENTENCE_SEP = "。！？!?\n"
 
-_CLAUSE_SEP_RE = re.compile("[" + re.escape(CLAUSE_SEP) + "]")
 _PAREN_RE = re.compile(r"[（()）]")
 _NOWHERE = (0, 0)
 
 
-def _pieces(ends: list[int], n: int) -> tuple[list[int], list[tuple[int, int]]]:
-    """Starts and spans of the pieces ended at `ends` (each keeps its separator), plus the tail."""
-    starts = [0]
-    spans = []
-    for e in ends:
-        spans.append((starts[-1], e))
-        starts.append(e)
-    if starts[-1] < n:
-        spans.append((starts[-1], n))
-    else:
-        starts.pop()
-    return starts, spans
+class _Pieces:
+    """The pieces of a text ended by one set of separators (each piece keeps its separator)."""
+
+    __slots__ = ("_ends", "_n", "_spans")
+
+    def __init__(self, seps: str, text: str) -> None:
+        self._ends = [m.end() for m in _sep_re(seps).finditer(text)]
+        self._n = len(text)
+        self._spans: dict[int, tuple[int, int]] = {}  # claims in one piece share its span tuple
+
+    def at(self, pos: int) -> tuple[int, int]:
+        """Span of the piece holding `pos` ((0, 0) when outside the text)."""
+        if not 0 <= pos < self._n:
+            return _NOWHERE
+        i = bisect_right(self._ends, pos)
+        span = self._spans.get(i)
+        if span is None:
+            ends = self._ends
+            span = self._spans[i] = (ends[i - 1] if i else 0, ends[i] if i < len(ends) else self._n)
+        return span
 
 
-def _find(starts: list[int], spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
-    i = bisect_right(starts, pos) - 1
-    if i < 0:
-        return _NOWHERE
-    span = spans[i]
-    return span if pos < span[1] else _NOWHERE
+_SEP_RES: dict[str, re.Pattern[str]] = {}
+
+
+def _sep_re(seps: str) -> re.Pattern[str]:
+    rx = _SEP_RES.get(seps)
+    if rx is None:
+        rx = _SEP_RES[seps] = re.compile("[" + re.escape(seps) + "]")
+    return rx
+
+
+for _seps in (CLAUSE_SEP, SUBJECT_SEP, SENTENCE_SEP):
+    _sep_re(_seps)  # compiled at import, not during the first check
 
 
 class TextLayout:
-    """Clause, subject-piece and sentence spans and parenthesised ranges of one text."""
+    """Clause, subject-piece and sentence spans and parenthesised ranges of one text, each
+    found on first use (most paragraphs need only some of them, many none)."""
 
-    __slots__ = ("_clauses", "_pieces", "_sentences", "_parens", "_paren_starts")
+    __slots__ = ("_text", "_clauses", "_pieces", "_sentences", "_parens")
 
     def __init__(self, text: str) -> None:
-        n = len(text)
-        clause_ends: list[int] = []
-        piece_ends: list[int] = []
-        sentence_ends: list[int] = []
-        for m in _CLAUSE_SEP_RE.finditer(text):
-            e = m.end()
-            clause_ends.append(e)
-            ch = text[e - 1]
-            if ch != "、":
-                piece_ends.append(e)
-                if ch in SENTENCE_SEP:
-                    sentence_ends.append(e)
-        self._clauses = _pieces(clause_ends, n)
-        self._pieces = _pieces(piece_ends, n)
-        self._sentences = _pieces(sentence_ends, n)
-        self._parens, self._paren_starts = _paren_ranges(text)
+        self._text = text
+        self._clauses: _Pieces | None = None
+        self._pieces: _Pieces | None = None
+        self._sentences: _Pieces | None = None
+        self._parens: tuple[list[tuple[int, int]], list[int]] | None = None
 
     def clause(self, pos: int) -> tuple[int, int]:
         """Span of the clause holding `pos` ((0, 0) when outside the text)."""
-        return _find(*self._clauses, pos)
+        if self._clauses is None:
+            self._clauses = _Pieces(CLAUSE_SEP, self._text)
+        return self._clauses.at(pos)
 
     def piece(self, pos: int) -> tuple[int, int]:
         """Span of the subject piece (a clause, but '、' does not end it) holding `pos`."""
-        return _find(*self._pieces, pos)
+        if self._pieces is None:
+            self._pieces = _Pieces(SUBJECT_SEP, self._text)
+        return self._pieces.at(pos)
 
     def sentence(self, pos: int) -> tuple[int, int]:
-        return _find(*self._sentences, pos)
+        if self._sentences is None:
+            self._sentences = _Pieces(SENTENCE_SEP, self._text)
+        return self._sentences.at(pos)
 
     def in_parens(self, pos: int) -> bool:
-        i = bisect_right(self._paren_starts, pos) - 1
-        return i >= 0 and pos < self._parens[i][1]
+        if self._parens is None:
+            self._parens = _paren_ranges(self._text)
+        ranges, starts = self._parens
+        i = bisect_right(starts, pos) - 1
+        return i >= 0 and pos < ranges[i][1]
 
 
 def _paren_ranges(text: str) -> tuple[list[tuple[int, int]], list[int]]:
     """Outermost （…） ranges in order (an unclosed one runs to the end), and their starts."""
     inside: list[tuple[int, int]] = []
+    if "（" not in text and "(" not in text:
+        return inside, []
     depth, start = 0, 0
     for m in _PAREN_RE.finditer(text):
         if m.group() in "（(":

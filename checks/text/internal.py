@@ -20,7 +20,7 @@ from checks.text.paragraphs import Paragraph, is_text_sheet, text_paragraphs
 from checks.text.perf_checks import check_base_vs_text, check_score_tables
 from checks.text.perf_tables import BaseData, ScoreTable, parse_base_data, parse_score_table
 from checks.text.rules import Tally
-from checks.text.sums import check_lists, check_shares
+from checks.text.sums import ParagraphLists, check_lists, check_shares
 
 
 @dataclass
@@ -57,12 +57,13 @@ def check_text_internal(
     claims = [c for p in paragraphs for c in extract_claims(p)]
     tables, base = perf_tables(perf_grids)
     tally = Tally()
+    lists = ParagraphLists()  # W-5 and W-6/11 read the same lists
     steps: list[tuple[str, Callable[[], None]]] = [
         ("W-1/2/4/9", lambda: check_comparisons(claims, tally)),
         ("W-3", lambda: check_completion(claims, tally)),
         ("W-4", lambda: check_flat(claims, tally)),
-        ("W-5", lambda: check_lists(claims, paragraphs, tally)),
-        ("W-6/11", lambda: check_shares(claims, tally)),
+        ("W-5", lambda: check_lists(claims, paragraphs, tally, lists)),
+        ("W-6/11", lambda: check_shares(claims, tally, lists)),
         ("W-7", lambda: check_years(claims, year, tally)),
         ("W-8", lambda: check_repeated(claims, tally)),
         ("W-10", lambda: check_score_tables(tables, base, claims, year, tally)),

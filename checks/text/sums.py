@@ -20,6 +20,8 @@ from checks.text.rules import Tally, fmt_pct, make_finding
 _QIZHONG = re.compile(r"其中\s*[：:，,]?")
 _ZHONG = re.compile(r"中\s*[，,]")  # 3383.61万元中，财政拨款支出…
 _MAINLY = re.compile(r"主要(?:原因)?(?:是|为|有|用于|包括)[：:]?")
+_PAREN_LIST = re.compile(r"[（(]\s*(?:含|其中|包括)[^）)]*[）)]")
+_QIZHONG_END = re.compile(r"其中\s*[：:]\s*$")
 _SENT_END = "。！？!?\n"
 
 
@@ -66,6 +68,25 @@ class _List:
     may_end_early: bool = True  # a '，'-separated list may stop before the sentence does
 
 
+class ParagraphLists:
+    """The lists of each paragraph, found once for W-5 and W-6/11 (one check call's claims)."""
+
+    __slots__ = ("_found",)
+
+    def __init__(self) -> None:
+        self._found: dict[int, list[_List]] = {}  # id(paragraph) -> its lists
+
+    def of(self, claims: list[Claim]) -> list[_List]:
+        """Lists among one paragraph's claims (all claims of one paragraph, in text order)."""
+        if not claims:
+            return []
+        key = id(claims[0].paragraph)
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = _lists_in_paragraph(claims)
+        return found
+
+
 def _lists_in_paragraph(claims: list[Claim]) -> list[_List]:
     if not claims:
         return []
@@ -73,11 +94,14 @@ def _lists_in_paragraph(claims: list[Claim]) -> list[_List]:
     text = p.text
     out: list[_List] = []
     markers: list[tuple[int, int, str]] = []
-    for rx, name in ((_QIZHONG, "其中"), (_MAINLY, "主要是")):
-        markers += [(m.start(), m.end(), name) for m in rx.finditer(text)]
-    for m in _ZHONG.finditer(text):
-        if any(c.span[1] == m.start() and _eligible(c) for c in claims):
-            markers.append((m.start(), m.end(), "中"))
+    if "其中" in text:
+        markers += [(m.start(), m.end(), "其中") for m in _QIZHONG.finditer(text)]
+    if "主要" in text:
+        markers += [(m.start(), m.end(), "主要是") for m in _MAINLY.finditer(text)]
+    if "中" in text:
+        for m in _ZHONG.finditer(text):
+            if any(c.span[1] == m.start() and _eligible(c) for c in claims):
+                markers.append((m.start(), m.end(), "中"))
     markers.sort()
     for start, end, name in markers:
         if name == "其中" and start > 0 and text[start - 1] in _SENT_END:
@@ -133,7 +157,9 @@ def _lists_in_paragraph(claims: list[Claim]) -> list[_List]:
 def _paren_lists(claims: list[Claim], text: str) -> list[_List]:
     """（含 a、b…） under the figure right before the parenthesis."""
     out: list[_List] = []
-    for m in re.finditer(r"[（(]\s*(?:含|其中|包括)[^）)]*[）)]", text):
+    if "（" not in text and "(" not in text:
+        return out
+    for m in _PAREN_LIST.finditer(text):
         total = next(
             (c for c in claims if c.span[1] <= m.start() and text[c.span[1] : m.start()].strip() == ""), None
         )
@@ -154,19 +180,31 @@ def _describes(claims: list[Claim], text: str, end: int) -> bool:
     return not any(end <= c.span[0] < stop and _eligible(c) for c in claims)
 
 
-def _by_paragraph(claims: list[Claim]) -> dict[Paragraph, list[Claim]]:
-    out: dict[Paragraph, list[Claim]] = {}
+def _by_paragraph(claims: list[Claim]) -> dict[int, list[Claim]]:
+    """id(paragraph) -> its claims (keyed by identity: hashing a Paragraph hashes all its fields)."""
+    out: dict[int, list[Claim]] = {}
     for c in claims:
-        out.setdefault(c.paragraph, []).append(c)
+        key = id(c.paragraph)
+        group = out.get(key)
+        if group is None:
+            out[key] = [c]
+        else:
+            group.append(c)
     return out
 
 
-def check_lists(claims: list[Claim], paragraphs: list[Paragraph], tally: Tally | None = None) -> Tally:
+def check_lists(
+    claims: list[Claim],
+    paragraphs: list[Paragraph],
+    tally: Tally | None = None,
+    lists: ParagraphLists | None = None,
+) -> Tally:
     """W-5 over in-paragraph lists and paragraph-spanning 其中： lists."""
     tally = Tally() if tally is None else tally
+    lists = ParagraphLists() if lists is None else lists
     by_p = _by_paragraph(claims)
     for cs in by_p.values():
-        for lst in _lists_in_paragraph(cs):
+        for lst in lists.of(cs):
             _judge_list(lst, cs, tally)
     _check_paragraph_lists(paragraphs, by_p, tally)
     return tally
@@ -261,16 +299,14 @@ def _amount_vector(p: Paragraph, claims: list[Claim], upto: int | None = None) -
     ]  # fmt: skip
 
 
-def _check_paragraph_lists(
-    paragraphs: list[Paragraph], by_p: dict[Paragraph, list[Claim]], tally: Tally
-) -> None:
+def _check_paragraph_lists(paragraphs: list[Paragraph], by_p: dict[int, list[Claim]], tally: Tally) -> None:
     """'…支出预算为17万元，支出决算为10.08万元，…其中：' + one paragraph per item (columns add up)."""
     for i, p in enumerate(paragraphs):
-        m = re.search(r"其中\s*[：:]\s*$", p.text)
+        m = _QIZHONG_END.search(p.text) if "其中" in p.text else None
         if not m:
             continue
         start = max(p.text.rfind(ch, 0, m.start() - 1) for ch in _SENT_END) + 1
-        totals = [c for c in _amount_vector(p, by_p.get(p, []), upto=m.start()) if c.span[0] >= start]
+        totals = [c for c in _amount_vector(p, by_p.get(id(p), []), upto=m.start()) if c.span[0] >= start]
         if not totals:
             continue
         rows: list[list[Claim]] = []
@@ -280,7 +316,7 @@ def _check_paragraph_lists(
             hm = heading_marker(q.text)
             if hm and len(q.text) <= 40 and "。" not in q.text:
                 break
-            vec = _amount_vector(q, by_p.get(q, []))
+            vec = _amount_vector(q, by_p.get(id(q), []))
             if not vec:
                 break
             rows.append(vec)
@@ -321,12 +357,15 @@ def _sentences(claims: list[Claim]) -> list[list[Claim]]:
     return list(groups.values())
 
 
-def check_shares(claims: list[Claim], tally: Tally | None = None) -> Tally:
+def check_shares(claims: list[Claim], tally: Tally | None = None, lists: ParagraphLists | None = None) -> Tally:
     """W-11 for each share whose denominator the paragraph prints; W-6 per enumeration."""
     tally = Tally() if tally is None else tally
+    found = ParagraphLists() if lists is None else lists
     by_p = _by_paragraph(claims)
     for para_claims in by_p.values():
-        lists = _lists_in_paragraph(para_claims)
+        para_lists = found.of(para_claims)  # found for W-5 already, when both run
+        if not any(c.kind == ClaimKind.SHARE for c in para_claims):
+            continue
         for sent in _sentences(para_claims):
             shares = [c for c in sent if c.kind == ClaimKind.SHARE and c.value is not None]
             if not shares:
@@ -339,7 +378,7 @@ def check_shares(claims: list[Claim], tally: Tally | None = None) -> Tally:
                     level += 1
                 groups.setdefault((_norm_measure(s.denominator or ""), level), []).append(s)
             for group in groups.values():
-                _judge_share_group(group, parts, lists, para_claims, tally)
+                _judge_share_group(group, parts, para_lists, para_claims, tally)
     return tally
 
 
@@ -355,9 +394,7 @@ def _resolve_total(
                     return lst.total
     if not den:
         return None
-    followed_by_share = (
-        {id(c) for c in para_claims if _share_after(c, para_claims) is not None} if part else set()
-    )
+    followed_by_share = _followed_by_share(para_claims) if part else set()
     for c in para_claims:
         if c is part or id(c) in followed_by_share or not _eligible(c) or c.span[0] > s.span[0]:
             continue
@@ -365,6 +402,18 @@ def _resolve_total(
         if subj and (den == subj or den in subj or subj in den) and c.kind == ClaimKind.AMOUNT:
             return c
     return None
+
+
+def _followed_by_share(para_claims: list[Claim]) -> set[int]:
+    """ids of the claims whose `_share_after` is a share: one pass from the end, not one walk each."""
+    out: set[int] = set()
+    nxt: Claim | None = None  # the nearest later claim that ends the walk: a share or another figure
+    for c in reversed(para_claims):
+        if nxt is not None and nxt.kind == ClaimKind.SHARE and nxt.sentence == c.sentence:
+            out.add(id(c))
+        if c.kind == ClaimKind.SHARE or (c.value is not None and c.kind not in (ClaimKind.YEAR, ClaimKind.DATE)):
+            nxt = c
+    return out
 
 
 def _judge_share_group(

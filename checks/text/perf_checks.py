@@ -218,7 +218,7 @@ def _check_indicators(t: ScoreTable, inputs: PerfInputs, tally: Tally) -> None:
             tally.ok("W-10")
             continue
         want = _n(lo) if lo == hi else f"{_n(lo)}～{_n(hi)}"
-        rule_txt = re.sub(r"\s+", "", scoring.text) if scoring else "无项目按满分计"
+        rule_txt = "".join(scoring.text.split()) if scoring else "无项目按满分计"
         tally.fail(
             _finding(
                 "W-10",
@@ -265,6 +265,10 @@ BASE_LINKS: tuple[tuple[str, str, str | None], ...] = (
     (r"^公用经费$", r"^公用经费", None),
 )
 _GENERIC = re.compile(r"支出|收入|预算|决算|数|为|年初|财政拨款|总|合计|金额|资金|经费|本年|的")
+_LINK_RES = tuple(
+    (row_rx, re.compile(subj_rx), re.compile(exclude) if exclude else None)
+    for row_rx, subj_rx, exclude in BASE_LINKS
+)
 
 
 def _topic(c: Claim, claims_in_sentence: list[Claim]) -> str:
@@ -295,8 +299,8 @@ def check_base_vs_text(
         ):  # fmt: skip
             continue
         subject = _topic(c, sentences[(id(c.paragraph), c.sentence[0])])
-        for row_rx, subj_rx, exclude in BASE_LINKS:
-            if not re.search(subj_rx, subject) or (exclude and re.search(exclude, subject)):
+        for row_rx, subj_rx, exclude in _LINK_RES:
+            if not subj_rx.search(subject) or (exclude and exclude.search(subject)):
                 continue
             col = "预算数" if c.role == "budget" else "决算数"
             other = "决算数" if col == "预算数" else "预算数"

@@ -300,9 +300,14 @@ INDICATORS: tuple[Indicator, ...] = (
 )
 
 
+_INDICATOR_RES = tuple((re.compile(ind.pattern), ind) for ind in INDICATORS)
+
+
 def indicator_for(name: str) -> Indicator | None:
-    for ind in INDICATORS:
-        if re.search(ind.pattern, name):
+    if "率" not in name:  # every indicator is a rate: most names are ruled out here
+        return None
+    for rx, ind in _INDICATOR_RES:
+        if rx.search(name):
             return ind
     return None
 

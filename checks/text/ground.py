@@ -149,6 +149,17 @@ _EMPTY_STATEMENT = [
 ]
 
 
+# the anchor tables above, compiled once (they are searched for every claim)
+_TOPIC_RES = tuple((re.compile(pat), topic) for pat, topic in TOPICS)
+_AMOUNT_RES = {topic: tuple((re.compile(pat), refs) for pat, refs in rows) for topic, rows in AMOUNTS.items()}
+_SHARE_BASE_RES = tuple((re.compile(pat), ref) for pat, ref in SHARE_BASES)
+_SANGONG_ITEM_RES = tuple((re.compile(pat), item) for pat, item in SANGONG_ITEMS)
+_LEAD_QIZHONG = re.compile(r"^(基中|其中|中)")
+_CLASS_MARK = re.compile(r"[（(]类[）)]")
+_XIANG_NAME = re.compile(r"([^（）]+)（项）")
+_CLAUSE_END = re.compile(r"[。；]")
+
+
 @dataclass
 class GroundResult:
     findings: list[Finding] = field(default_factory=list)
@@ -180,12 +191,29 @@ def topics_of(paragraphs: list[Paragraph]) -> dict[int, tuple[str, str]]:
         if not p.section or part_kind(p.part) not in ("explanation", ""):
             continue
         head = level1.get((p.part, p.section[0]), p.heading)
-        topic = next((t for pat, t in TOPICS if re.search(pat, head)), "")
+        topic = next((t for rx, t in _TOPIC_RES if rx.search(head)), "")
         sub = level2.get((p.part, p.section[0], p.section[1]), "") if len(p.section) > 1 else ""
-        if topic == "gp" and re.search(r"三公", sub):
+        if topic == "gp" and "三公" in sub:
             topic = "sangong"
         out[p.index] = (topic, sub)
     return out
+
+
+class _Cells:
+    """`_cell` answers for one grounding run: the same refs (denominators, 三公 cells) recur per claim."""
+
+    __slots__ = ("model", "_found")
+
+    def __init__(self, model: WorkbookModel) -> None:
+        self.model = model
+        self._found: dict[tuple[str, ...], tuple[Cell | None, str | None]] = {}
+
+    def __call__(self, refs: list[str]) -> tuple[Cell | None, str | None]:
+        key = tuple(refs)
+        got = self._found.get(key)
+        if got is None:
+            got = self._found[key] = _cell(self.model, refs)
+        return got
 
 
 def _cell(model: WorkbookModel, refs: list[str]) -> tuple[Cell | None, str | None]:
@@ -209,8 +237,8 @@ def _item_from(text: str) -> str | None:
     """The 三公 item named last in `text`; longer names shadow the shorter ones they contain."""
     masked = text
     found: list[tuple[int, str]] = []
-    for pat, item in SANGONG_ITEMS:
-        for m in re.finditer(pat, masked):
+    for rx, item in _SANGONG_ITEM_RES:
+        for m in rx.finditer(masked):
             found.append((m.start(), item))
             masked = masked[: m.start()] + "＿" * (m.end() - m.start()) + masked[m.end() :]
     return max(found)[1] if found else None
@@ -226,7 +254,7 @@ def _sangong_ref(c: Claim) -> list[str] | None:
 
 def _refs_for(model: WorkbookModel, c: Claim, topic: str, sub: str) -> list[str] | None:
     subject = norm_label(c.subject).replace("拔款", "拨款")
-    subject = re.sub(r"^(基中|其中|中)", "", subject)
+    subject = _LEAD_QIZHONG.sub("", subject)
     if topic == "sangong":
         return _sangong_ref(c)
     if topic in ("fund", "soe") and "（项）" in subject:
@@ -234,15 +262,15 @@ def _refs_for(model: WorkbookModel, c: Claim, topic: str, sub: str) -> list[str]
         code = _xiang_code(model, subject.split("（项）")[0].split("（款）")[-1], key)
         return [f"{key}|main|{code}|本年支出合计"] if code else None
     if topic == "gp" and ("结构" in sub or "具体" in sub or not sub):
-        code = class_code_for_name(re.sub(r"[（(]类[）)]", "", subject))
+        code = class_code_for_name(_CLASS_MARK.sub("", subject))
         if code:
             return [f"05|main|{code}|合计"]
-        m = re.search(r"([^（）]+)（项）", c.paragraph.text[c.sentence[0] : c.span[0]])
+        m = _XIANG_NAME.search(c.paragraph.text[c.sentence[0] : c.span[0]])
         if m and c.role == "final":
             code = _xiang_code(model, m.group(1))
             return [f"05|main|{code}|合计"] if code else None
-    for pat, refs in AMOUNTS.get(topic, []):
-        if re.search(pat, subject):
+    for rx, refs in _AMOUNT_RES.get(topic, ()):
+        if rx.search(subject):
             return refs
     if topic in ("other", "perf", "") and ECON_SUBJECT.search(subject):
         code = _econ_code(model, ECON_SUBJECT.search(subject).group(1))
@@ -310,6 +338,7 @@ def _text_finding(rule: str, message: str, c: Claim, context: list[CellRef], **k
 
 def ground_claims(model: WorkbookModel, paragraphs: list[Paragraph], claims: list[Claim]) -> GroundResult:
     res = GroundResult()
+    cells = _Cells(model)
     topics = topics_of(paragraphs)
     by_para: dict[int, list[Claim]] = {}
     for c in claims:
@@ -325,7 +354,7 @@ def ground_claims(model: WorkbookModel, paragraphs: list[Paragraph], claims: lis
             refs = _refs_for(model, c, topic, sub)
             if not refs:
                 continue
-            cell, why = _cell(model, refs)
+            cell, why = cells(refs)
             if cell is None:
                 if why and not why.startswith("缺少"):
                     res.findings.append(_finding("Y-1", Severity.INFO, f"未能定位：“{c.clause.strip()}”对应的{why}",
@@ -346,9 +375,9 @@ def ground_claims(model: WorkbookModel, paragraphs: list[Paragraph], claims: lis
                 c, [cell.ref], expected=expected, actual=c.printed))
         for c in cs:
             if c.kind == ClaimKind.SHARE and c.value is not None:
-                _check_share(model, c, cs, topic, grounded, res)
+                _check_share(cells, c, cs, topic, grounded, res)
             elif c.kind == ClaimKind.COMPLETION and topic == "sangong" and c.value is not None:
-                _check_completion(model, c, res)
+                _check_completion(cells, c, res)
     _check_empty_statements(model, paragraphs, topics, res)
     return res
 
@@ -359,20 +388,21 @@ def _part_of_share(c: Claim, cs: list[Claim]) -> Claim | None:
     return before[-1] if before else None
 
 
-def _check_share(model, c: Claim, cs: list[Claim], topic: str, grounded: dict, res: GroundResult) -> None:
+def _check_share(cells: _Cells, c: Claim, cs: list[Claim], topic: str, grounded: dict, res: GroundResult) -> None:
+    model = cells.model
     if topic not in SHARE_DEFAULT:
         return  # e.g. 政府采购 shares: their base is in the text, checked by W-11
     den_ref = None
     den_words = norm_label(c.denominator or "")
     if den_words not in ("", "支出", "收入", "总额"):  # a bare 支出 means the topic's own total
-        den_ref = next((ref for pat, ref in SHARE_BASES if re.search(pat, den_words)), None)
+        den_ref = next((ref for rx, ref in _SHARE_BASE_RES if rx.search(den_words)), None)
         if topic == "gp" and den_ref == "01|支出|本年支出合计|金额" and "财政拨款" in den_words:
             den_ref = "05|main|合计|合计"
     den_ref = den_ref or SHARE_DEFAULT.get(topic)
     part = _part_of_share(c, cs)
     if den_ref is None or part is None:
         return
-    den, _ = _cell(model, [den_ref])
+    den, _ = cells([den_ref])
     if den is None or not den.value:
         return
     part_cell = grounded.get(id(part))
@@ -387,7 +417,7 @@ def _check_share(model, c: Claim, cs: list[Claim], topic: str, grounded: dict, r
     expected = f"{_fmt(mid, max(c.decimals, 2))}%"
     hint = ""
     if topic == "sangong":
-        rate = _sangong_completion(model, c)
+        rate = _sangong_completion(cells, c)
         if rate is not None and claim_iv.overlaps(rate):
             hint = "；所写数值其实是该项的完成预算比例，不是占比"
     res.findings.append(_text_finding(
@@ -398,23 +428,25 @@ def _check_share(model, c: Claim, cs: list[Claim], topic: str, grounded: dict, r
         expected=expected, actual=c.printed or f"{c.value}%"))
 
 
-def _sangong_completion(model: WorkbookModel, c: Claim) -> Interval | None:
+def _sangong_completion(cells: _Cells, c: Claim) -> Interval | None:
+    model = cells.model
     item = _item_from(c.subject) or _item_from(c.paragraph.text[c.sentence[0] : c.span[0]])
     if item is None:
         return None
-    fin, _ = _cell(model, [f"07|main|data|决算:{item}"])
-    bud, _ = _cell(model, [f"07|main|data|预算:{item}"])
+    fin, _ = cells([f"07|main|data|决算:{item}"])
+    bud, _ = cells([f"07|main|data|预算:{item}"])
     if fin is None or bud is None or not bud.value:
         return None
     return (_cell_interval(fin, model.unit) / _cell_interval(bud, model.unit)).scale(HUNDRED)
 
 
-def _check_completion(model: WorkbookModel, c: Claim, res: GroundResult) -> None:
+def _check_completion(cells: _Cells, c: Claim, res: GroundResult) -> None:
+    model = cells.model
     item = _item_from(c.paragraph.text[c.sentence[0] : c.span[0]])
     if item is None:
         return
-    fin, _ = _cell(model, [f"07|main|data|决算:{item}"])
-    bud, _ = _cell(model, [f"07|main|data|预算:{item}"])
+    fin, _ = cells([f"07|main|data|决算:{item}"])
+    bud, _ = cells([f"07|main|data|预算:{item}"])
     if fin is None or bud is None or not bud.value:
         return  # a zero budget is W-3's zero-base warning
     ratio = (_cell_interval(fin, model.unit) / _cell_interval(bud, model.unit)).scale(HUNDRED)
@@ -431,8 +463,8 @@ def _check_completion(model: WorkbookModel, c: Claim, res: GroundResult) -> None
 
 def _check_empty_statements(model, paragraphs, topics, res: GroundResult) -> None:
     for p in paragraphs:
-        if p.index not in topics:
-            continue
+        if p.index not in topics or ("无" not in p.text and "没有" not in p.text):
+            continue  # each statement needs 无 or 没有
         for pat, key, name in _EMPTY_STATEMENT:
             m = pat.search(p.text)
             if not m:
@@ -447,7 +479,7 @@ def _check_empty_statements(model, paragraphs, topics, res: GroundResult) -> Non
             res.count("Y-4", not cells)
             if not cells:
                 continue
-            clause = re.split(r"[。；]", p.text[m.start():])[0]
+            clause = _CLAUSE_END.split(p.text[m.start():], 1)[0]
             res.findings.append(Finding(
                 rule="Y-4", severity=Severity.ERROR, family=Family.TEXT,
                 message=f"文中称“{clause}”，但{t.name}{name}有数据（如 {cells[0].ref.cell} = {_fmt(cells[0].value, 2)}）",

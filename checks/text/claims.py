@@ -10,7 +10,7 @@ so the grounding step and the 文内 checks see one list.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from enum import StrEnum
 from operator import attrgetter
@@ -470,3 +470,26 @@ def extract_claims(p: Paragraph) -> list[Claim]:
 
 
 _SPAN = attrgetter("span")
+
+
+def extract_all(paragraphs: list[Paragraph]) -> list[Claim]:
+    """Claims of all paragraphs in order. A text repeated in another part (部门概况 in the 绩效
+    report, say) is read once: its claims are copied onto the later paragraph, whose cell they name."""
+    out: list[Claim] = []
+    first: dict[str, list[Claim]] = {}  # text -> claims of its first paragraph
+    for p in paragraphs:
+        seen = first.get(p.text)
+        if seen is None:
+            seen = first[p.text] = extract_claims(p)
+            out += seen
+        else:
+            out += [_moved(c, p) for c in seen]
+    return out
+
+
+_FIELDS = tuple(f.name for f in fields(Claim) if f.name != "paragraph")
+
+
+def _moved(c: Claim, p: Paragraph) -> Claim:
+    """The same claim in paragraph `p` (same text, so every offset and word still holds)."""
+    return Claim(paragraph=p, **{name: getattr(c, name) for name in _FIELDS})

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from checks.findings import Family, Finding, Outcome, Severity
 from checks.grid import SheetGrid, WorkbookGrid
 from checks.text.arith import check_comparisons, check_completion, check_flat
-from checks.text.claims import Claim, extract_claims
+from checks.text.claims import Claim, extract_all
 from checks.text.consistency import check_class_names, check_repeated, check_years, infer_report_year
 from checks.text.paragraphs import Paragraph, is_text_sheet, text_paragraphs
 from checks.text.perf_checks import check_base_vs_text, check_score_tables
@@ -54,7 +54,7 @@ def check_text_internal(
 ) -> TextCheckResult:
     """Run W-1…W-13 over the paragraphs (and the 绩效 table grids, if given)."""
     year = report_year or infer_report_year(paragraphs)
-    claims = [c for p in paragraphs for c in extract_claims(p)]
+    claims = extract_all(paragraphs)
     tables, base = perf_tables(perf_grids)
     tally = Tally()
     lists = ParagraphLists()  # W-5 and W-6/11 read the same lists

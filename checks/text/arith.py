@@ -115,12 +115,13 @@ def check_comparisons(claims: list[Claim], tally: Tally | None = None) -> Tally:
 
 _SUBJECT_NOISE = re.compile(r"[“”\"'\s]|\d{4}\s*年度?|本年度?|全年")
 _ROLE_WORD = re.compile(r"(?:预算|决算)数?$")
+_ROLE_NOISE = re.compile(r"支出|预算|决算|数")
 
 
 def _full_subject(c: Claim, para_claims: list[Claim]) -> str:
     """'…支出预算为34.00万元，支出决算为26.93万元': the second figure is the '…支出决算' of the first's item."""
     subj = _SUBJECT_NOISE.sub("", c.subject)
-    if re.sub(r"支出|预算|决算|数", "", subj):
+    if _ROLE_NOISE.sub("", subj):
         return subj
     lead = next(
         (

@@ -20,7 +20,7 @@ from checks.text.perf_rules import (
     parse_scoring,
     rate_of,
 )
-from checks.text.perf_tables import BaseData, Fact, ScoreGroup, ScoreItem, ScoreTable
+from checks.text.perf_tables import BaseData, Fact, ScoreGroup, ScoreItem, ScoreTable, precompile
 from checks.text.rules import RULES, Tally, cells_of, fmt_amount, fmt_pct, quote
 
 
@@ -265,6 +265,7 @@ BASE_LINKS: tuple[tuple[str, str, str | None], ...] = (
     (r"^公用经费$", r"^公用经费", None),
 )
 _GENERIC = re.compile(r"支出|收入|预算|决算|数|为|年初|财政拨款|总|合计|金额|资金|经费|本年|的")
+precompile(*(row_rx for row_rx, _, _ in BASE_LINKS))
 _LINK_RES = tuple(
     (row_rx, re.compile(subj_rx), re.compile(exclude) if exclude else None)
     for row_rx, subj_rx, exclude in BASE_LINKS

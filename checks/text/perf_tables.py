@@ -33,6 +33,13 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return rx
 
 
+def precompile(*patterns: str) -> None:
+    """Compile the fixed label patterns at import: compiling a CJK alternation or character class
+    builds a 64K table, a memory peak in whichever check compiles it first."""
+    for p in patterns:
+        _compiled(p)
+
+
 def norm(v: object) -> str:
     """The cell as text without any whitespace (split() drops what the regex [\\s\\u3000]+ would)."""
     if v is None:
@@ -234,11 +241,13 @@ class BaseData:
     unit: str  # money unit of the table: '元' or '万元'
     facts: list[Fact]
 
-    def get(self, label: str, header: str) -> Fact | None:
-        """First fact whose row label and column header match the regexes."""
-        label_rx, header_rx = _compiled(label), _compiled(header)
+    def get(self, label: str, header: str | tuple[str, ...]) -> Fact | None:
+        """First fact whose row label and column header match the regexes (a tuple of header
+        regexes: any of them, as their alternation would, without compiling one during the check)."""
+        label_rx = _compiled(label)
+        header_rxs = [_compiled(h) for h in header] if isinstance(header, tuple) else [_compiled(header)]
         for f in self.facts:
-            if label_rx.search(f.label) and header_rx.search(f.header):
+            if label_rx.search(f.label) and any(rx.search(f.header) for rx in header_rxs):
                 return f
         return None
 

@@ -229,14 +229,15 @@ def _role_of(subject: str) -> str | None:
 
 
 def _number_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
-    raw: list[tuple[int, int, Decimal, str, bool, str]] = []  # start, end, value, unit, approx, printed
+    # start, end, value, decimals, unit, approx, printed
+    raw: list[tuple[int, int, Decimal, int, str, bool, str]] = []
     if "百分之" in t:
         for m in _PERCENT_CN_RE.finditer(t):
             try:
                 v = parse_number(m.group("cn"))
             except (ValueError, ArithmeticError):
                 continue
-            raw.append((m.start(), m.end(), v, "%", False, m.group(0)))
+            raw.append((m.start(), m.end(), v, decimals_of(v), "%", False, m.group(0)))
     covered = [(s, e) for s, e, *_ in raw]
     text = p.text
     for m in _NUM_RE.finditer(t):
@@ -247,19 +248,22 @@ def _number_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
         if cn and unit not in _CN_UNITS:
             continue  # 十分关心, 一次办, 八项规定: words, not figures
         try:
-            v = Decimal(ar.replace(",", "")) if ar else parse_number(cn)  # t has no full-width digits left
+            if ar:  # t has no full-width digits left; the decimals are those printed
+                v = Decimal(ar.replace(",", ""))
+                decimals = len(ar) - ar.index(".") - 1 if "." in ar else 0
+            else:
+                v = parse_number(cn)
+                decimals = decimals_of(v)
         except (ValueError, ArithmeticError):
             continue
-        raw.append((start, end, v, _UNIT_NAME[unit], m.group("approx") is not None, text[start:end]))
+        raw.append((start, end, v, decimals, _UNIT_NAME[unit], m.group("approx") is not None, text[start:end]))
     if covered:
         raw.sort()
 
     claims: list[Claim] = []
     prev_end: dict[tuple[int, int], int] = {}  # per subject span: where the last figure ended
-    for start, end, value, unit, approx, printed in raw:
-        clause = layout.clause(start)
-        sentence = layout.sentence(start)
-        piece = layout.piece(start)
+    for start, end, value, decimals, unit, approx, printed in raw:
+        clause, sentence, piece = layout.around(start)
         lead_from = max(piece[0], prev_end.get(piece, piece[0]))
         prev_end[piece] = end
         before = t[lead_from:start]
@@ -312,7 +316,7 @@ def _number_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
             Claim(
                 kind=kind,
                 value=value,
-                decimals=decimals_of(value),
+                decimals=decimals,
                 unit=unit,
                 direction=direction,
                 sign=sign,

@@ -83,6 +83,12 @@ class TextLayout:
             self._sentences = _Pieces(SENTENCE_SEP, self._text)
         return self._sentences.at(pos)
 
+    def around(self, pos: int) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]]:
+        """(clause, sentence, subject piece) holding `pos`: what every figure needs, in one call."""
+        if self._pieces is None:
+            self._pieces = _Pieces(SUBJECT_SEP, self._text)
+        return self.clause(pos), self.sentence(pos), self._pieces.at(pos)
+
     def in_parens(self, pos: int) -> bool:
         if self._parens is None:
             self._parens = _paren_ranges(self._text)

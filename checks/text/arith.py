@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from checks.findings import Severity
 from checks.text.claims import Claim, ClaimKind
+from checks.text.groups import ClaimGroups
 from checks.text.interval import HUNDRED, Interval, pct_point, round_half_up
 from checks.text.rules import Tally, fmt_pct, make_finding, quote
 
@@ -25,11 +26,8 @@ def _usable_money(c: Claim) -> bool:
     return c.is_money and c.value is not None and not c.approx and not c.in_parens
 
 
-def _sentences(claims: list[Claim]) -> list[list[Claim]]:
-    groups: dict[tuple[int, int, int], list[Claim]] = {}
-    for c in claims:
-        groups.setdefault((c.paragraph.index, id(c.paragraph), c.sentence[0]), []).append(c)
-    return list(groups.values())
+def _sentences(claims: list[Claim], groups: ClaimGroups | None) -> list[list[Claim]]:
+    return (groups if groups is not None else ClaimGroups(claims)).sentences()
 
 
 def _prior_label(compare_to: str | None) -> str:
@@ -64,13 +62,12 @@ def _pct_claim_interval(c: Claim) -> Interval:
     return Interval.printed(c.value, c.decimals)
 
 
-def check_comparisons(claims: list[Claim], tally: Tally | None = None) -> Tally:
+def check_comparisons(claims: list[Claim], tally: Tally | None = None, groups: ClaimGroups | None = None) -> Tally:
     """W-1, W-2, W-4, W-9 over every comparison sentence."""
     tally = Tally() if tally is None else tally
-    by_paragraph: dict[int, list[Claim]] = {}
-    for c in claims:
-        by_paragraph.setdefault(id(c.paragraph), []).append(c)
-    for sent in _sentences(claims):
+    groups = groups if groups is not None else ClaimGroups(claims)
+    by_paragraph = groups.by_paragraph()
+    for sent in groups.sentences():
         nums = [c for c in sent if c.value is not None and c.kind not in (ClaimKind.YEAR, ClaimKind.DATE)]
         used_rates: set[int] = set()
         for i, ch in enumerate(nums):
@@ -303,10 +300,10 @@ def _judge_rate(
     )
 
 
-def check_completion(claims: list[Claim], tally: Tally | None = None) -> Tally:
+def check_completion(claims: list[Claim], tally: Tally | None = None, groups: ClaimGroups | None = None) -> Tally:
     """W-3 (完成预算% = 决算 ÷ 预算) and W-4 for 决算数大于/小于预算数 in the same paragraph."""
     tally = Tally() if tally is None else tally
-    for sent in _sentences(claims):
+    for sent in _sentences(claims, groups):
         for k, c in enumerate(sent):
             if c.kind != ClaimKind.COMPLETION or c.value is None:
                 continue
@@ -377,10 +374,10 @@ def _judge_budget_words(c: Claim, budget: Claim, final: Claim, tally: Tally) -> 
     )
 
 
-def check_flat(claims: list[Claim], tally: Tally | None = None) -> Tally:
+def check_flat(claims: list[Claim], tally: Tally | None = None, groups: ClaimGroups | None = None) -> Tally:
     """W-4: 持平/无变化 where both compared amounts are printed in the sentence."""
     tally = Tally() if tally is None else tally
-    for sent in _sentences(claims):
+    for sent in _sentences(claims, groups):
         for k, c in enumerate(sent):
             if c.kind != ClaimKind.FLAT or (c.direction or "").startswith("基本"):
                 continue

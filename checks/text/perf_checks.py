@@ -9,6 +9,7 @@ from decimal import Decimal
 from checks.findings import CellRef, Family, Finding, Outcome, Severity
 from checks.grid import a1
 from checks.text.claims import Claim, ClaimKind
+from checks.text.groups import ClaimGroups
 from checks.text.interval import Interval, interval_sum, pct_point
 from checks.text.paragraphs import part_kind
 from checks.text.perf_rules import (
@@ -280,7 +281,11 @@ def _topic(c: Claim, claims_in_sentence: list[Claim]) -> str:
 
 
 def check_base_vs_text(
-    base: BaseData | None, claims: list[Claim], year: int | None, tally: Tally | None = None
+    base: BaseData | None,
+    claims: list[Claim],
+    year: int | None,
+    tally: Tally | None = None,
+    groups: ClaimGroups | None = None,
 ) -> Tally:
     """W-12: money rows of the 基础数据表 (元) against the same items in the text (万元)."""
     tally = Tally() if tally is None else tally
@@ -290,9 +295,7 @@ def check_base_vs_text(
     if y is None:
         return tally
     scale = Decimal("0.0001") if base.unit == "元" else Decimal(1)
-    sentences: dict[tuple[int, int], list[Claim]] = {}
-    for c in claims:
-        sentences.setdefault((id(c.paragraph), c.sentence[0]), []).append(c)
+    sentences = (groups if groups is not None else ClaimGroups(claims)).by_sentence()
     for c in claims:
         if (
             not c.is_money or c.kind != ClaimKind.AMOUNT or c.role == "prior" or c.approx or c.in_parens

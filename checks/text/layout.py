@@ -1,7 +1,7 @@
 """Where the clauses, subject pieces and sentences of one paragraph begin and end, and what lies
 inside （…）: one scan of the punctuation per paragraph, then a bisection per figure.
 
-Each kind of span is found on first use, so a paragraph without figures costs no scan at all.
+The scan happens on first use, so a paragraph without figures costs none.
 """
 
 from __future__ import annotations
@@ -15,84 +15,77 @@ SENTENCE_SEP = "。！？!?\n"
 
 _PAREN_RE = re.compile(r"[（()）]")
 _NOWHERE = (0, 0)
+_CLAUSE_SEP_RE = re.compile("[" + re.escape(CLAUSE_SEP) + "]")
 
 
-class _Pieces:
-    """The pieces of a text ended by one set of separators (each piece keeps its separator)."""
-
-    __slots__ = ("_ends", "_n", "_spans")
-
-    def __init__(self, seps: str, text: str) -> None:
-        self._ends = [m.end() for m in _sep_re(seps).finditer(text)]
-        self._n = len(text)
-        self._spans: dict[int, tuple[int, int]] = {}  # claims in one piece share its span tuple
-
-    def at(self, pos: int) -> tuple[int, int]:
-        """Span of the piece holding `pos` ((0, 0) when outside the text)."""
-        if not 0 <= pos < self._n:
-            return _NOWHERE
-        i = bisect_right(self._ends, pos)
-        span = self._spans.get(i)
-        if span is None:
-            ends = self._ends
-            span = self._spans[i] = (ends[i - 1] if i else 0, ends[i] if i < len(ends) else self._n)
-        return span
-
-
-_SEP_RES: dict[str, re.Pattern[str]] = {}
-
-
-def _sep_re(seps: str) -> re.Pattern[str]:
-    rx = _SEP_RES.get(seps)
-    if rx is None:
-        rx = _SEP_RES[seps] = re.compile("[" + re.escape(seps) + "]")
-    return rx
-
-
-for _seps in (CLAUSE_SEP, SUBJECT_SEP, SENTENCE_SEP):
-    _sep_re(_seps)  # compiled at import, not during the first check
+def _span(ends: list[int], n: int, spans: dict[int, tuple[int, int]], pos: int) -> tuple[int, int]:
+    """Span of the piece holding `pos` among the pieces ended at `ends` (each keeps its separator,
+    the last runs to `n`); (0, 0) outside the text. Claims in one piece share its tuple."""
+    if not 0 <= pos < n:
+        return _NOWHERE
+    i = bisect_right(ends, pos)
+    span = spans.get(i)
+    if span is None:
+        span = spans[i] = (ends[i - 1] if i else 0, ends[i] if i < len(ends) else n)
+    return span
 
 
 class TextLayout:
-    """Clause, subject-piece and sentence spans and parenthesised ranges of one text, each
-    found on first use (most paragraphs need only some of them, many none)."""
+    """Clause, subject-piece and sentence spans and parenthesised ranges of one text. The text is
+    scanned once for punctuation on first use (most paragraphs hold no figure and are never scanned);
+    a clause ends at any separator, a subject piece not at '、', a sentence only at 。！？ and breaks."""
 
-    __slots__ = ("_text", "_clauses", "_pieces", "_sentences", "_parens")
+    __slots__ = ("_text", "_n", "_clause_ends", "_piece_ends", "_sentence_ends", "_spans", "_parens")
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._clauses: _Pieces | None = None
-        self._pieces: _Pieces | None = None
-        self._sentences: _Pieces | None = None
+        self._n = len(text)
+        self._clause_ends: list[int] | None = None
+        self._piece_ends: list[int] = []
+        self._sentence_ends: list[int] = []
+        self._spans: tuple[dict, dict, dict] = ({}, {}, {})  # clause, piece, sentence span tuples
         self._parens: tuple[list[tuple[int, int]], list[int]] | None = None
+
+    def _scan(self) -> list[int]:
+        t = self._text
+        ends = [m.end() for m in _CLAUSE_SEP_RE.finditer(t)]
+        self._piece_ends = [e for e in ends if t[e - 1] != "、"]
+        self._sentence_ends = [e for e in ends if t[e - 1] in SENTENCE_SEP]
+        self._clause_ends = ends
+        return ends
 
     def clause(self, pos: int) -> tuple[int, int]:
         """Span of the clause holding `pos` ((0, 0) when outside the text)."""
-        if self._clauses is None:
-            self._clauses = _Pieces(CLAUSE_SEP, self._text)
-        return self._clauses.at(pos)
+        ends = self._clause_ends if self._clause_ends is not None else self._scan()
+        return _span(ends, self._n, self._spans[0], pos)
 
     def piece(self, pos: int) -> tuple[int, int]:
         """Span of the subject piece (a clause, but '、' does not end it) holding `pos`."""
-        if self._pieces is None:
-            self._pieces = _Pieces(SUBJECT_SEP, self._text)
-        return self._pieces.at(pos)
+        if self._clause_ends is None:
+            self._scan()
+        return _span(self._piece_ends, self._n, self._spans[1], pos)
 
     def sentence(self, pos: int) -> tuple[int, int]:
-        if self._sentences is None:
-            self._sentences = _Pieces(SENTENCE_SEP, self._text)
-        return self._sentences.at(pos)
+        if self._clause_ends is None:
+            self._scan()
+        return _span(self._sentence_ends, self._n, self._spans[2], pos)
 
     def around(self, pos: int) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]]:
         """(clause, sentence, subject piece) holding `pos`: what every figure needs, in one call."""
-        if self._pieces is None:
-            self._pieces = _Pieces(SUBJECT_SEP, self._text)
-        return self.clause(pos), self.sentence(pos), self._pieces.at(pos)
+        ends = self._clause_ends if self._clause_ends is not None else self._scan()
+        n, spans = self._n, self._spans
+        return (
+            _span(ends, n, spans[0], pos),
+            _span(self._sentence_ends, n, spans[2], pos),
+            _span(self._piece_ends, n, spans[1], pos),
+        )
 
     def in_parens(self, pos: int) -> bool:
         if self._parens is None:
             self._parens = _paren_ranges(self._text)
         ranges, starts = self._parens
+        if not starts:
+            return False
         i = bisect_right(starts, pos) - 1
         return i >= 0 and pos < ranges[i][1]
 

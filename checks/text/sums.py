@@ -98,46 +98,44 @@ def _lists_in_paragraph(claims: list[Claim]) -> list[_List]:
         markers += [(m.start(), m.end(), "其中") for m in _QIZHONG.finditer(text)]
     if "主要" in text:
         markers += [(m.start(), m.end(), "主要是") for m in _MAINLY.finditer(text)]
+    eligible = [c for c in claims if _eligible(c)]  # the figures a list may hold, in text order
     if "中" in text:
         for m in _ZHONG.finditer(text):
-            if any(c.span[1] == m.start() and _eligible(c) for c in claims):
+            if any(c.span[1] == m.start() for c in eligible):
                 markers.append((m.start(), m.end(), "中"))
+    if not markers:
+        return _paren_lists(claims, text)
     markers.sort()
+    free = [c for c in eligible if not c.in_parens]
     for start, end, name in markers:
         if name == "其中" and start > 0 and text[start - 1] in _SENT_END:
             limit = 0  # '。其中': the total closes the previous sentence
         else:
             limit = max(text.rfind(ch, 0, start) for ch in _SENT_END) + 1
-        before = [
-            c
-            for c in claims
-            if limit <= c.span[0] and c.span[1] <= start and not c.in_parens and _eligible(c)
-        ]
+        before = [c for c in free if limit <= c.span[0] and c.span[1] <= start]
         if not before:
             continue
         total = before[-1]
         stop = _sentence_end(text, end)
         if name == "主要是":
             semi = min([i for i in (text.find("；", end), text.find(";", end)) if i != -1] or [stop])
-            if not any(end <= c.span[0] < semi and _eligible(c) for c in claims):
+            if not any(end <= c.span[0] < semi for c in eligible):
                 stop = min(stop, semi)  # '…191万元，主要用于…；电子政务…368万元': a description, no parts
         nxt = [
             a
             for a, b, kind in markers
-            if end <= a < stop and not (kind == "主要是" and _describes(claims, text, b))
+            if end <= a < stop and not (kind == "主要是" and _describes(eligible, text, b))
         ]
         stop = min([stop] + nxt)
         fam = _unit_family(total)
-        parts = [
-            c for c in claims
-            if end <= c.span[0] < stop and _eligible(c) and not c.in_parens and _unit_family(c) == fam
-        ]  # fmt: skip
+        parts = [c for c in free if end <= c.span[0] < stop and _unit_family(c) == fam]
         if total.kind == ClaimKind.AMOUNT:
             parts = [c for c in parts if c.kind == ClaimKind.AMOUNT]
         if limit == 0 and parts and total.kind == ClaimKind.AMOUNT:
             # '。其中' looks back across a sentence end, where several figures may be the whole
             # ('…支出197.84万元，年末结转和结余0万元。其中：…'): take the last one the parts make up
-            fitting = [c for c in before if c.kind == ClaimKind.AMOUNT and _band(parts).overlaps(c.interval())]
+            band = _band(parts)
+            fitting = [c for c in before if c.kind == ClaimKind.AMOUNT and band.overlaps(c.interval())]
             if fitting:
                 total = fitting[-1]
         roles = {c.role for c in parts}
@@ -174,10 +172,11 @@ def _paren_lists(claims: list[Claim], text: str) -> list[_List]:
     return out
 
 
-def _describes(claims: list[Claim], text: str, end: int) -> bool:
-    """'公用经费358.02万元，占25.83%，主要包括办公费、差旅费；': a 主要… that names items, no figures."""
+def _describes(eligible: list[Claim], text: str, end: int) -> bool:
+    """'公用经费358.02万元，占25.83%，主要包括办公费、差旅费；': a 主要… that names items, no figures
+    (`eligible`: the paragraph's figures a list may hold)."""
     stop = min([i for i in (text.find(ch, end) for ch in "；;。") if i != -1] or [len(text)])
-    return not any(end <= c.span[0] < stop and _eligible(c) for c in claims)
+    return not any(end <= c.span[0] < stop for c in eligible)
 
 
 def _by_paragraph(claims: list[Claim]) -> dict[int, list[Claim]]:

@@ -187,11 +187,14 @@ def topics_of(paragraphs: list[Paragraph]) -> dict[int, tuple[str, str]]:
             elif hm[0] == 2 and len(p.section) > 1:
                 level2.setdefault((p.part, p.section[0], p.section[1]), p.text)
     out = {}
+    topic_of: dict[str, str] = {}  # the paragraphs of a section share its heading
     for p in paragraphs:
         if not p.section or part_kind(p.part) not in ("explanation", ""):
             continue
         head = level1.get((p.part, p.section[0]), p.heading)
-        topic = next((t for rx, t in _TOPIC_RES if rx.search(head)), "")
+        topic = topic_of.get(head)
+        if topic is None:
+            topic = topic_of[head] = next((t for rx, t in _TOPIC_RES if rx.search(head)), "")
         sub = level2.get((p.part, p.section[0], p.section[1]), "") if len(p.section) > 1 else ""
         if topic == "gp" and "三公" in sub:
             topic = "sangong"
@@ -200,13 +203,29 @@ def topics_of(paragraphs: list[Paragraph]) -> dict[int, tuple[str, str]]:
 
 
 class _Cells:
-    """`_cell` answers for one grounding run: the same refs (denominators, 三公 cells) recur per claim."""
+    """The table side of one grounding run: `_cell` answers (the same refs, denominators and 三公
+    cells, recur per claim) and where a cell sits (for messages), each found once."""
 
-    __slots__ = ("model", "_found")
+    __slots__ = ("model", "_found", "_places")
 
     def __init__(self, model: WorkbookModel) -> None:
         self.model = model
         self._found: dict[tuple[str, ...], tuple[Cell | None, str | None]] = {}
+        self._places: dict[int, tuple] | None = None  # id(cell) -> (table, block, row key, column)
+
+    def where(self, cell: Cell) -> str:
+        """'公开05表合计行“合计”（C9）': the table, row and column a grounded cell sits in."""
+        if self._places is None:
+            self._places = {}
+            for t in self.model.tables:  # a cell listed twice is described by its first place
+                for block, rows in t.blocks.items():
+                    for key, row in rows.items():
+                        for col, c in row.cells.items():
+                            self._places.setdefault(id(c), (t, block, key, col))
+        place = self._places.get(id(cell))
+        if place is None:
+            return f"{cell.sheet}!{cell.ref.cell}"
+        return f"{_row_desc(*place)}（{cell.ref.cell}）"
 
     def __call__(self, refs: list[str]) -> tuple[Cell | None, str | None]:
         key = tuple(refs)
@@ -313,17 +332,6 @@ def _fmt(v: Decimal, decimals: int) -> str:
     return f"{round_half_up(v, decimals):,.{decimals}f}"
 
 
-def _where(cell: Cell, model: WorkbookModel) -> str:
-    """'公开05表合计行“合计”（C9）': the table, row and column a grounded cell sits in."""
-    for t in model.tables:
-        for block, rows in t.blocks.items():
-            for key, row in rows.items():
-                for col, c in row.cells.items():
-                    if c is cell:
-                        return f"{_row_desc(t, block, key, col)}（{cell.ref.cell}）"
-    return f"{cell.sheet}!{cell.ref.cell}"
-
-
 def _finding(rule: str, severity: Severity, message: str, c: Claim, cells: list[CellRef], **kw) -> Finding:
     return Finding(rule=rule, severity=severity, family=Family.TEXT, message=message,
                    cells=[CellRef(c.paragraph.sheet, c.paragraph.cell), *cells], text=c.clause.strip(), **kw)
@@ -371,7 +379,7 @@ def ground_claims(model: WorkbookModel, paragraphs: list[Paragraph], claims: lis
             soft = topic == "other" and refs[0] in SOFT_REFS
             res.findings.append(_finding(
                 "Y-1", Severity.WARNING if soft else Severity.ERROR,
-                f"文中“{c.subject}{c.printed}”与{_where(cell, model)} {expected} 不符",
+                f"文中“{c.subject}{c.printed}”与{cells.where(cell)} {expected} 不符",
                 c, [cell.ref], expected=expected, actual=c.printed))
         for c in cs:
             if c.kind == ClaimKind.SHARE and c.value is not None:
@@ -422,7 +430,7 @@ def _check_share(cells: _Cells, c: Claim, cs: list[Claim], topic: str, grounded:
             hint = "；所写数值其实是该项的完成预算比例，不是占比"
     res.findings.append(_text_finding(
         "Y-2",
-        f"“{part.subject}{part.printed}，{c.subject}{c.printed}”：按{_where(den, model)} "
+        f"“{part.subject}{part.printed}，{c.subject}{c.printed}”：按{cells.where(den)} "
         f"{_fmt(den.value, 2)} 计算应为 {expected}{hint}",
         c, ([part_cell.ref] if part_cell is not None else []) + [den.ref],
         expected=expected, actual=c.printed or f"{c.value}%"))

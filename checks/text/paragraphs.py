@@ -43,7 +43,9 @@ _CLAUSE_PUNCT = re.compile(r"[，。；]")
 _MARKER_FIRST = "一二三四五六七八九十（("  # with the digits: what a numbered heading can start with
 
 
-@dataclass(frozen=True, slots=True)
+# a value, but not frozen (a frozen dataclass builds several times slower; nothing assigns to a
+# paragraph); unsafe_hash keeps the hash a frozen one would have
+@dataclass(slots=True, unsafe_hash=True)
 class Paragraph:
     sheet: str
     cell: str  # A1 address of the cell holding the paragraph

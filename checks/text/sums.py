@@ -213,10 +213,6 @@ def _judge_list(lst: _List, para_claims: list[Claim], tally: Tally) -> None:
     total, parts = lst.total, lst.parts
     tv = total.interval()
     band = _band(parts)
-    unit = "万元" if total.is_money else (total.unit or "")
-    d = max(c.decimals for c in [total, *parts])
-    s_mid = sum((c.wan() for c in parts), Decimal(0))
-    names = "＋".join(_num(c) for c in parts)
     if band.overlaps(tv):
         tally.ok("W-5")
         return
@@ -234,6 +230,7 @@ def _judge_list(lst: _List, para_claims: list[Claim], tally: Tally) -> None:
         if _shares_declare_partial(parts, para_claims):
             tally.ok("W-5")
             return
+        names, s_mid, d, unit = _sum_text(total, parts)
         tally.fail(
             make_finding(
                 "W-5",
@@ -251,6 +248,7 @@ def _judge_list(lst: _List, para_claims: list[Claim], tally: Tally) -> None:
         if lst.may_end_early and k >= 1 and "、" not in lst.seps[k] and _band(running).overlaps(tv):
             tally.ok("W-5")
             return
+    names, s_mid, d, unit = _sum_text(total, parts)
     tally.fail(
         make_finding(
             "W-5",
@@ -263,6 +261,14 @@ def _judge_list(lst: _List, para_claims: list[Claim], tally: Tally) -> None:
             args={"total": total.wan(), "sum": s_mid},
         )
     )
+
+
+def _sum_text(total: Claim, parts: list[Claim]) -> tuple[str, Decimal, int, str]:
+    """What a W-5 message shows: the parts as printed, their sum, its decimals and unit."""
+    names = "＋".join(_num(c) for c in parts)
+    s_mid = sum((c.wan() for c in parts), Decimal(0))
+    d = max(c.decimals for c in [total, *parts])
+    return names, s_mid, d, "万元" if total.is_money else (total.unit or "")
 
 
 def _shares_declare_partial(parts: list[Claim], para_claims: list[Claim]) -> bool:

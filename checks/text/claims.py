@@ -79,7 +79,9 @@ _PERCENT_CN_RE = re.compile(rf"百分之(?P<cn>[{_CN}\d.]+)")
 _DATE_RE = re.compile(
     r"(?=[截至到\s\d])(?P<lead>截至|截止到|截止|截至到|至|到)?\s*(?<!\d)(?P<y>\d{4,5})\s*年\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?"
 )
-_YEAR_RE = re.compile(r"(?=\d)(?<![\d.\-－—~～至])(?P<y>\d{4,5})\s*年(?P<du>度)?(?![\-－—~～至])")
+# (?<![\d.-…]) checked after the first digit (width 2): a pattern that opens with a digit class
+# lets the scan jump from digit to digit
+_YEAR_RE = re.compile(r"(?P<y>\d(?<![\d.\-－—~～至]\d)\d{3,4})\s*年(?P<du>度)?(?![\-－—~～至])")
 _FLAT_RE = re.compile(r"(?:基本)?持平|无变化|没有变化|保持不变")
 _VERSUS_RE = re.compile(
     r"(?P<a>决算数?|支出数?|实际数?)\s*(?P<dir>大于|小于|等于|高于|低于|超过|少于|多于)\s*(?P<b>(?:年初)?预算数?)"

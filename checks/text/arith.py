@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 
 from checks.findings import Severity
-from checks.text.claims import Claim, ClaimKind
+from checks.text.claims import Claim, Kind
 from checks.text.groups import ClaimGroups
 from checks.text.interval import HUNDRED, Interval, pct_point, round_half_up
 from checks.text.rules import Tally, fmt_pct, make_finding, quote
@@ -68,32 +68,32 @@ def check_comparisons(claims: list[Claim], tally: Tally | None = None, groups: C
     groups = groups if groups is not None else ClaimGroups(claims)
     by_paragraph = groups.by_paragraph()
     for sent in groups.sentences():
-        nums = [c for c in sent if c.value is not None and c.kind not in (ClaimKind.YEAR, ClaimKind.DATE)]
+        nums = [c for c in sent if c.value is not None and c.kind not in (Kind.YEAR, Kind.DATE)]
         used_rates: set[int] = set()
         for i, ch in enumerate(nums):
-            if ch.kind != ClaimKind.CHANGE or not _usable_money(ch) or not ch.compare_to:
+            if ch.kind != Kind.CHANGE or not _usable_money(ch) or not ch.compare_to:
                 continue
             prior = current = None
             j = i - 1
             if j >= 0 and nums[j].role == "prior" and _usable_money(nums[j]):
                 prior, j = nums[j], j - 1
-            while j >= 0 and nums[j].kind in (ClaimKind.SHARE, ClaimKind.PERCENT):
+            while j >= 0 and nums[j].kind in (Kind.SHARE, Kind.PERCENT):
                 j -= 1
             if (
                 j >= 0
-                and nums[j].kind == ClaimKind.AMOUNT
+                and nums[j].kind == Kind.AMOUNT
                 and nums[j].role != "prior"
                 and _usable_money(nums[j])
             ):
                 current = nums[j]
             if current is None and prior is None:
                 current = _earlier_current(ch, by_paragraph[id(ch.paragraph)])
-            rate = nums[i + 1] if i + 1 < len(nums) and nums[i + 1].kind == ClaimKind.RATE else None
+            rate = nums[i + 1] if i + 1 < len(nums) and nums[i + 1].kind == Kind.RATE else None
             if rate is not None:
                 used_rates.add(i + 1)
             _check_change(ch, prior, current, rate, tally)
         for k, r in enumerate(nums):
-            if r.kind != ClaimKind.RATE or k in used_rates or not r.compare_to:
+            if r.kind != Kind.RATE or k in used_rates or not r.compare_to:
                 continue
             before = nums[:k]
             prior = next((c for c in reversed(before) if c.role == "prior" and _usable_money(c)), None)
@@ -101,7 +101,7 @@ def check_comparisons(claims: list[Claim], tally: Tally | None = None, groups: C
                 (
                     c
                     for c in reversed(before)
-                    if c.kind == ClaimKind.AMOUNT and c.role != "prior" and _usable_money(c)
+                    if c.kind == Kind.AMOUNT and c.role != "prior" and _usable_money(c)
                 ),
                 None,
             )
@@ -146,7 +146,7 @@ def _earlier_current(ch: Claim, para_claims: list[Claim]) -> Claim | None:
     for c in reversed(para_claims):
         if (
             c.span[1] <= ch.sentence[0]
-            and c.kind == ClaimKind.AMOUNT
+            and c.kind == Kind.AMOUNT
             and c.role not in ("prior", "budget")
             and _usable_money(c)
             and _full_subject(c, para_claims) == subj
@@ -305,7 +305,7 @@ def check_completion(claims: list[Claim], tally: Tally | None = None, groups: Cl
     tally = Tally() if tally is None else tally
     for sent in _sentences(claims, groups):
         for k, c in enumerate(sent):
-            if c.kind != ClaimKind.COMPLETION or c.value is None:
+            if c.kind != Kind.COMPLETION or c.value is None:
                 continue
             before = [x for x in sent[:k] if _usable_money(x)]
             budget = next((x for x in reversed(before) if x.role == "budget"), None)
@@ -379,7 +379,7 @@ def check_flat(claims: list[Claim], tally: Tally | None = None, groups: ClaimGro
     tally = Tally() if tally is None else tally
     for sent in _sentences(claims, groups):
         for k, c in enumerate(sent):
-            if c.kind != ClaimKind.FLAT or (c.direction or "").startswith("基本"):
+            if c.kind != Kind.FLAT or (c.direction or "").startswith("基本"):
                 continue
             before = [x for x in sent[:k] if _usable_money(x)]
             pair = None

@@ -7,7 +7,7 @@ from collections import Counter
 from decimal import Decimal
 
 from checks.findings import Severity
-from checks.text.claims import Claim, ClaimKind, clean_subject
+from checks.text.claims import Claim, Kind, clean_subject
 from checks.text.paragraphs import Paragraph, is_part_title, part_kind
 from checks.text.rules import Tally, make_finding
 
@@ -42,7 +42,7 @@ def check_years(claims: list[Claim], report_year: int | None, tally: Tally | Non
         return tally
     money_sentences = _money_sentences(claims)
     for c in claims:
-        if c.kind not in (ClaimKind.DATE, ClaimKind.YEAR) or c.value is None:
+        if c.kind not in (Kind.DATE, Kind.YEAR) or c.value is None:
             continue
         digits = str(int(c.value))
         if len(digits) != 4:
@@ -59,7 +59,7 @@ def check_years(claims: list[Claim], report_year: int | None, tally: Tally | Non
                 )
             continue
         year = int(c.value)
-        if c.kind == ClaimKind.DATE and c.role == "deadline":
+        if c.kind == Kind.DATE and c.role == "deadline":
             if year == report_year:
                 tally.ok("W-7")
             else:
@@ -72,7 +72,7 @@ def check_years(claims: list[Claim], report_year: int | None, tally: Tally | Non
                         actual=c.printed,
                     )
                 )
-        elif c.kind == ClaimKind.YEAR and c.role == "compare":
+        elif c.kind == Kind.YEAR and c.role == "compare":
             if year == report_year - 1:
                 tally.ok("W-7")
             else:
@@ -85,7 +85,7 @@ def check_years(claims: list[Claim], report_year: int | None, tally: Tally | Non
                         actual=c.printed,
                     )
                 )
-        elif c.kind == ClaimKind.YEAR and c.role is None and _opens_statement(c, money_sentences):
+        elif c.kind == Kind.YEAR and c.role is None and _opens_statement(c, money_sentences):
             if year == report_year:
                 tally.ok("W-7")
             else:
@@ -98,7 +98,7 @@ def check_years(claims: list[Claim], report_year: int | None, tally: Tally | Non
                         actual=c.printed,
                     )
                 )
-        elif c.kind == ClaimKind.YEAR and is_part_title(c.paragraph.text):
+        elif c.kind == Kind.YEAR and is_part_title(c.paragraph.text):
             if year == report_year:
                 tally.ok("W-7")
             else:
@@ -155,9 +155,9 @@ def indicator_key(c: Claim) -> tuple[str, str, str] | None:
     """(subject, unit family, noun) naming what a figure measures, or None when too vague to compare."""
     if c.value is None or c.approx or c.role == "prior":
         return None
-    if c.kind == ClaimKind.AMOUNT and c.is_money:
+    if c.kind == Kind.AMOUNT and c.is_money:
         fam = "万元"
-    elif c.kind == ClaimKind.COUNT and (
+    elif c.kind == Kind.COUNT and (
         c.unit in _STAFF_UNITS or (c.unit == "个" and _ORG_NOUN.search(c.noun or ""))
     ):
         fam = c.unit or ""
@@ -244,7 +244,7 @@ def check_class_names(claims: list[Claim], report_year: int | None, tally: Tally
         return tally
     new_to_old = {v: k for k, v in RENAMED_2019.items()}
     for c in claims:
-        if c.kind != ClaimKind.CLASS_NAME:
+        if c.kind != Kind.CLASS_NAME:
             continue
         name = c.subject
         wrong = None

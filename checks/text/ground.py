@@ -18,7 +18,7 @@ from checks.findings import CellRef, Family, Finding, Outcome, Severity
 from checks.layouts import class_code_for_name, norm_label
 from checks.model import Cell, WorkbookModel
 from checks.rules.evaluate import Absent, Unlocated, _row_desc, resolve
-from checks.text.claims import Claim, ClaimKind
+from checks.text.claims import Claim, Kind
 from checks.text.interval import HUNDRED, Interval, round_half_up
 from checks.text.paragraphs import Paragraph, heading_marker, part_kind
 
@@ -357,7 +357,7 @@ def ground_claims(model: WorkbookModel, paragraphs: list[Paragraph], claims: lis
             continue
         topic, sub = topics[idx]
         for c in cs:
-            if c.kind != ClaimKind.AMOUNT or not c.is_money or c.approx or c.role in ("prior", "compare"):
+            if c.kind != Kind.AMOUNT or not c.is_money or c.approx or c.role in ("prior", "compare"):
                 continue
             refs = _refs_for(model, c, topic, sub)
             if not refs:
@@ -382,16 +382,16 @@ def ground_claims(model: WorkbookModel, paragraphs: list[Paragraph], claims: lis
                 f"文中“{c.subject}{c.printed}”与{cells.where(cell)} {expected} 不符",
                 c, [cell.ref], expected=expected, actual=c.printed))
         for c in cs:
-            if c.kind == ClaimKind.SHARE and c.value is not None:
+            if c.kind == Kind.SHARE and c.value is not None:
                 _check_share(cells, c, cs, topic, grounded, res)
-            elif c.kind == ClaimKind.COMPLETION and topic == "sangong" and c.value is not None:
+            elif c.kind == Kind.COMPLETION and topic == "sangong" and c.value is not None:
                 _check_completion(cells, c, res)
     _check_empty_statements(model, paragraphs, topics, res)
     return res
 
 
 def _part_of_share(c: Claim, cs: list[Claim]) -> Claim | None:
-    before = [x for x in cs if x.kind == ClaimKind.AMOUNT and x.is_money and x.span[0] < c.span[0]
+    before = [x for x in cs if x.kind == Kind.AMOUNT and x.is_money and x.span[0] < c.span[0]
               and x.sentence == c.sentence]
     return before[-1] if before else None
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from checks.findings import CellRef, Family, Finding, Outcome, Severity
 from checks.grid import a1
-from checks.text.claims import Claim, ClaimKind
+from checks.text.claims import Claim, Kind
 from checks.text.groups import ClaimGroups
 from checks.text.interval import Interval, interval_sum, pct_point
 from checks.text.paragraphs import part_kind
@@ -112,7 +112,7 @@ _TOTAL_SUBJECT = re.compile(r"综合评分|总得分|总分|评价得分|自评�
 def _check_total(t: ScoreTable, claims: list[Claim], tally: Tally) -> None:
     stated = [
         c for c in claims
-        if c.kind == ClaimKind.SCORE and c.value is not None and part_kind(c.paragraph.part) == t.kind
+        if c.kind == Kind.SCORE and c.value is not None and part_kind(c.paragraph.part) == t.kind
         and _TOTAL_SUBJECT.search(c.subject + c.clause)
     ]  # fmt: skip
     if not stated or any(i.score is None for i in t.items):
@@ -300,7 +300,7 @@ def check_base_vs_text(
     sentences = (groups if groups is not None else ClaimGroups(claims)).by_sentence()
     for c in claims:
         if (
-            not c.is_money or c.kind != ClaimKind.AMOUNT or c.role == "prior" or c.approx or c.in_parens
+            not c.is_money or c.kind != Kind.AMOUNT or c.role == "prior" or c.approx or c.in_parens
             or c.value is None or part_kind(c.paragraph.part) == "glossary"
         ):  # fmt: skip
             continue

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from checks.text.claims import Claim, ClaimKind
+from checks.text.claims import Claim, Kind
 from checks.text.interval import HUNDRED, Interval, round_half_up
 from checks.text.paragraphs import part_kind
 from checks.text.perf_tables import BaseData, Fact, precompile
@@ -248,7 +248,7 @@ def _text_budget_adjustment(claims: list[Claim]) -> tuple[Claim, Claim] | None:
         if "年初" not in cs[0].paragraph.text:
             continue
         for k, c in enumerate(cs):
-            if c.kind == ClaimKind.CHANGE and c.sign == 1 and c.compare_to is None and c.is_money:
+            if c.kind == Kind.CHANGE and c.sign == 1 and c.compare_to is None and c.is_money:
                 budgets = [b for b in cs[:k] if b.role == "budget" and b.is_money and not b.approx]
                 if budgets:
                     base = next((b for b in reversed(budgets) if "支出" in b.subject), budgets[-1])

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from checks.findings import Severity
-from checks.text.claims import Claim, ClaimKind
+from checks.text.claims import Claim, Kind
 from checks.text.interval import HUNDRED, Interval, interval_sum, pct_point, round_half_up
 from checks.text.paragraphs import Paragraph, heading_marker
 from checks.text.rules import Tally, fmt_pct, make_finding
@@ -37,8 +37,8 @@ def _eligible(c: Claim) -> bool:
     if c.value is None or c.approx:
         return False
     if c.is_money:
-        return c.kind in (ClaimKind.AMOUNT, ClaimKind.CHANGE) and c.role != "prior"
-    return c.kind == ClaimKind.COUNT
+        return c.kind in (Kind.AMOUNT, Kind.CHANGE) and c.role != "prior"
+    return c.kind == Kind.COUNT
 
 
 def _band(items: list[Claim]) -> Interval:
@@ -129,13 +129,13 @@ def _lists_in_paragraph(claims: list[Claim]) -> list[_List]:
         stop = min([stop] + nxt)
         fam = _unit_family(total)
         parts = [c for c in free if end <= c.span[0] < stop and _unit_family(c) == fam]
-        if total.kind == ClaimKind.AMOUNT:
-            parts = [c for c in parts if c.kind == ClaimKind.AMOUNT]
-        if limit == 0 and parts and total.kind == ClaimKind.AMOUNT:
+        if total.kind == Kind.AMOUNT:
+            parts = [c for c in parts if c.kind == Kind.AMOUNT]
+        if limit == 0 and parts and total.kind == Kind.AMOUNT:
             # '。其中' looks back across a sentence end, where several figures may be the whole
             # ('…支出197.84万元，年末结转和结余0万元。其中：…'): take the last one the parts make up
             band = _band(parts)
-            fitting = [c for c in before if c.kind == ClaimKind.AMOUNT and band.overlaps(c.interval())]
+            fitting = [c for c in before if c.kind == Kind.AMOUNT and band.overlaps(c.interval())]
             if fitting:
                 total = fitting[-1]
         roles = {c.role for c in parts}
@@ -284,9 +284,9 @@ def _share_after(part: Claim, para_claims: list[Claim]) -> Claim | None:
     if i is None:
         return None
     for c in para_claims[i + 1 :]:
-        if c.kind == ClaimKind.SHARE and c.sentence == part.sentence:
+        if c.kind == Kind.SHARE and c.sentence == part.sentence:
             return c
-        if c.value is not None and c.kind not in (ClaimKind.YEAR, ClaimKind.DATE):
+        if c.value is not None and c.kind not in (Kind.YEAR, Kind.DATE):
             return None
     return None
 
@@ -299,7 +299,7 @@ def _amount_vector(p: Paragraph, claims: list[Claim], upto: int | None = None) -
         cut = m.start()
     return [
         c for c in claims
-        if c.span[1] <= cut and c.is_money and c.kind == ClaimKind.AMOUNT and c.role != "prior"
+        if c.span[1] <= cut and c.is_money and c.kind == Kind.AMOUNT and c.role != "prior"
         and not c.approx and not c.in_parens and c.value is not None
     ]  # fmt: skip
 
@@ -348,7 +348,7 @@ def _share_part(s: Claim, sent: list[Claim]) -> Claim | None:
     """The figure a share refers to: the nearest money/count figure before it in the sentence."""
     i = sent.index(s)
     for c in reversed(sent[:i]):
-        if c.kind == ClaimKind.SHARE:
+        if c.kind == Kind.SHARE:
             return None
         if _eligible(c) and not c.in_parens:
             return c
@@ -369,10 +369,10 @@ def check_shares(claims: list[Claim], tally: Tally | None = None, lists: Paragra
     by_p = _by_paragraph(claims)
     for para_claims in by_p.values():
         para_lists = found.of(para_claims)  # found for W-5 already, when both run
-        if not any(c.kind == ClaimKind.SHARE for c in para_claims):
+        if not any(c.kind == Kind.SHARE for c in para_claims):
             continue
         for sent in _sentences(para_claims):
-            shares = [c for c in sent if c.kind == ClaimKind.SHARE and c.value is not None]
+            shares = [c for c in sent if c.kind == Kind.SHARE and c.value is not None]
             if not shares:
                 continue
             parts = {id(s): _share_part(s, sent) for s in shares}
@@ -404,7 +404,7 @@ def _resolve_total(
         if c is part or id(c) in followed_by_share or not _eligible(c) or c.span[0] > s.span[0]:
             continue
         subj = _norm_measure(c.subject)
-        if subj and (den == subj or den in subj or subj in den) and c.kind == ClaimKind.AMOUNT:
+        if subj and (den == subj or den in subj or subj in den) and c.kind == Kind.AMOUNT:
             return c
     return None
 
@@ -414,9 +414,9 @@ def _followed_by_share(para_claims: list[Claim]) -> set[int]:
     out: set[int] = set()
     nxt: Claim | None = None  # the nearest later claim that ends the walk: a share or another figure
     for c in reversed(para_claims):
-        if nxt is not None and nxt.kind == ClaimKind.SHARE and nxt.sentence == c.sentence:
+        if nxt is not None and nxt.kind == Kind.SHARE and nxt.sentence == c.sentence:
             out.add(id(c))
-        if c.kind == ClaimKind.SHARE or (c.value is not None and c.kind not in (ClaimKind.YEAR, ClaimKind.DATE)):
+        if c.kind == Kind.SHARE or (c.value is not None and c.kind not in (Kind.YEAR, Kind.DATE)):
             nxt = c
     return out
 

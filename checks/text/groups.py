@@ -1,9 +1,14 @@
 """Claims grouped by paragraph and by sentence, each grouping built once per run and shared by the
-checks that read it (W-1/2/4/9, W-3, W-4 持平, W-5, W-6/11, W-12 and the grounding step)."""
+checks that read it (W-1/2/4/9, W-3, W-4 持平 and W-12)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
 from checks.text.claims import Claim
+
+K = TypeVar("K", bound=Hashable)
 
 
 class ClaimGroups:
@@ -33,8 +38,8 @@ class ClaimGroups:
         return list(self.by_sentence().values())
 
 
-def _grouped(claims: list[Claim], key) -> dict:  # type: ignore[no-untyped-def]
-    out: dict = {}
+def _grouped(claims: list[Claim], key: Callable[[Claim], K]) -> dict[K, list[Claim]]:
+    out: dict[K, list[Claim]] = {}
     for c in claims:
         k = key(c)
         group = out.get(k)

@@ -112,26 +112,24 @@ class _Sectioner:
     def __init__(self, part: str) -> None:
         self.part = part
         self.path: list[tuple[int, str]] = []
+        self.section: tuple[str, ...] = ()  # the markers of `path`, one tuple shared by its paragraphs
         self.heading = ""
 
     def feed(self, text: str) -> None:
         t = text.strip()
         if "部分" in t and _PART_NO.match(t):
-            self.path, self.heading = [], ""
+            self.path, self.section, self.heading = [], (), ""
             return
         hm = heading_marker(t)
         if _is_title(t, hm):
-            self.part, self.path, self.heading = t, [], ""
+            self.part, self.path, self.section, self.heading = t, [], (), ""
             return
         if hm:
             level, marker = hm
             self.path = [(lv, mk) for lv, mk in self.path if lv < level] + [(level, marker)]
+            self.section = tuple(mk for _, mk in self.path)
         if _is_heading_line(t, hm):
             self.heading = t
-
-    @property
-    def section(self) -> tuple[str, ...]:
-        return tuple(mk for _, mk in self.path)
 
 
 def join_broken_lines(lines: list[str]) -> list[str]:

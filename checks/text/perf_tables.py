@@ -270,7 +270,8 @@ def _clean_label(s: str) -> str:
 
 def parse_base_data(grid: SheetGrid) -> BaseData | None:
     """Facts of a 绩效基础数据表 grid (label × header -> value), or None when it is not one."""
-    flat = [norm(v) for row in grid.rows for v in row]
+    normed = [[norm(v) for v in row] for row in grid.rows]  # each cell normalised once
+    flat = [t for row in normed for t in row]
     titled = any("基础数据" in t and len(t) <= 30 for t in flat)
     # untitled: still the 绩效 layout (三公经费 and 公用经费 rows under 'YYYY年决算数' columns),
     # never a 公开07表 whose 三公 columns say just 预算数/决算数
@@ -293,13 +294,11 @@ def parse_base_data(grid: SheetGrid) -> BaseData | None:
     headers: list[str] = []
     group = ""
     for r, row in enumerate(grid.rows):
-        cells = [str(v) if v is not None else "" for v in row]
+        cells = normed[r]  # to_number and _clean_label normalise first: the normalised text will do
         rest = cells[1:]
-        numeric = [
-            to_number(v) is not None or norm(v).endswith("%") or norm(v) in ("——", "—", "-") for v in rest
-        ]
-        if len(cells) >= 3 and any(norm(v) for v in rest) and not any(numeric):
-            headers = [norm(v) for v in cells]
+        numeric = [to_number(t) is not None or t.endswith("%") or t in ("——", "—", "-") for t in rest]
+        if len(cells) >= 3 and any(rest) and not any(numeric):
+            headers = cells
             group = _clean_label(cells[0])
             continue
         if not headers or not any(numeric):
@@ -307,7 +306,7 @@ def parse_base_data(grid: SheetGrid) -> BaseData | None:
         label = _clean_label(cells[0]) or group
         for c, v in enumerate(row[1:], start=1):
             h = headers[c] if c < len(headers) else ""
-            t = norm(v)
+            t = cells[c]
             pct = t.endswith("%")
             got = to_number(t[:-1] if pct else v)
             if got and not pct and isinstance(v, float) and "率" in h and abs(got[0]) <= 2:

@@ -11,7 +11,8 @@ import re
 from decimal import Decimal
 
 from checks.findings import Severity
-from checks.text.claims import Claim, ClaimKind
+from checks.text.claims import Claim, Kind
+from checks.text.groups import ClaimGroups
 from checks.text.interval import HUNDRED, Interval, pct_point, round_half_up
 from checks.text.rules import Tally, fmt_pct, make_finding, quote
 
@@ -25,11 +26,8 @@ def _usable_money(c: Claim) -> bool:
     return c.is_money and c.value is not None and not c.approx and not c.in_parens
 
 
-def _sentences(claims: list[Claim]) -> list[list[Claim]]:
-    groups: dict[tuple[int, int, int], list[Claim]] = {}
-    for c in claims:
-        groups.setdefault((c.paragraph.index, id(c.paragraph), c.sentence[0]), []).append(c)
-    return list(groups.values())
+def _sentences(claims: list[Claim], groups: ClaimGroups | None) -> list[list[Claim]]:
+    return (groups if groups is not None else ClaimGroups(claims)).sentences()
 
 
 def _prior_label(compare_to: str | None) -> str:
@@ -64,39 +62,38 @@ def _pct_claim_interval(c: Claim) -> Interval:
     return Interval.printed(c.value, c.decimals)
 
 
-def check_comparisons(claims: list[Claim], tally: Tally | None = None) -> Tally:
+def check_comparisons(claims: list[Claim], tally: Tally | None = None, groups: ClaimGroups | None = None) -> Tally:
     """W-1, W-2, W-4, W-9 over every comparison sentence."""
     tally = Tally() if tally is None else tally
-    by_paragraph: dict[int, list[Claim]] = {}
-    for c in claims:
-        by_paragraph.setdefault(id(c.paragraph), []).append(c)
-    for sent in _sentences(claims):
-        nums = [c for c in sent if c.value is not None and c.kind not in (ClaimKind.YEAR, ClaimKind.DATE)]
+    groups = groups if groups is not None else ClaimGroups(claims)
+    by_paragraph = groups.by_paragraph()
+    for sent in groups.sentences():
+        nums = [c for c in sent if c.value is not None and c.kind not in (Kind.YEAR, Kind.DATE)]
         used_rates: set[int] = set()
         for i, ch in enumerate(nums):
-            if ch.kind != ClaimKind.CHANGE or not _usable_money(ch) or not ch.compare_to:
+            if ch.kind != Kind.CHANGE or not _usable_money(ch) or not ch.compare_to:
                 continue
             prior = current = None
             j = i - 1
             if j >= 0 and nums[j].role == "prior" and _usable_money(nums[j]):
                 prior, j = nums[j], j - 1
-            while j >= 0 and nums[j].kind in (ClaimKind.SHARE, ClaimKind.PERCENT):
+            while j >= 0 and nums[j].kind in (Kind.SHARE, Kind.PERCENT):
                 j -= 1
             if (
                 j >= 0
-                and nums[j].kind == ClaimKind.AMOUNT
+                and nums[j].kind == Kind.AMOUNT
                 and nums[j].role != "prior"
                 and _usable_money(nums[j])
             ):
                 current = nums[j]
             if current is None and prior is None:
                 current = _earlier_current(ch, by_paragraph[id(ch.paragraph)])
-            rate = nums[i + 1] if i + 1 < len(nums) and nums[i + 1].kind == ClaimKind.RATE else None
+            rate = nums[i + 1] if i + 1 < len(nums) and nums[i + 1].kind == Kind.RATE else None
             if rate is not None:
                 used_rates.add(i + 1)
             _check_change(ch, prior, current, rate, tally)
         for k, r in enumerate(nums):
-            if r.kind != ClaimKind.RATE or k in used_rates or not r.compare_to:
+            if r.kind != Kind.RATE or k in used_rates or not r.compare_to:
                 continue
             before = nums[:k]
             prior = next((c for c in reversed(before) if c.role == "prior" and _usable_money(c)), None)
@@ -104,7 +101,7 @@ def check_comparisons(claims: list[Claim], tally: Tally | None = None) -> Tally:
                 (
                     c
                     for c in reversed(before)
-                    if c.kind == ClaimKind.AMOUNT and c.role != "prior" and _usable_money(c)
+                    if c.kind == Kind.AMOUNT and c.role != "prior" and _usable_money(c)
                 ),
                 None,
             )
@@ -115,12 +112,13 @@ def check_comparisons(claims: list[Claim], tally: Tally | None = None) -> Tally:
 
 _SUBJECT_NOISE = re.compile(r"[“”\"'\s]|\d{4}\s*年度?|本年度?|全年")
 _ROLE_WORD = re.compile(r"(?:预算|决算)数?$")
+_ROLE_NOISE = re.compile(r"支出|预算|决算|数")
 
 
 def _full_subject(c: Claim, para_claims: list[Claim]) -> str:
     """'…支出预算为34.00万元，支出决算为26.93万元': the second figure is the '…支出决算' of the first's item."""
     subj = _SUBJECT_NOISE.sub("", c.subject)
-    if re.sub(r"支出|预算|决算|数", "", subj):
+    if _ROLE_NOISE.sub("", subj):
         return subj
     lead = next(
         (
@@ -148,7 +146,7 @@ def _earlier_current(ch: Claim, para_claims: list[Claim]) -> Claim | None:
     for c in reversed(para_claims):
         if (
             c.span[1] <= ch.sentence[0]
-            and c.kind == ClaimKind.AMOUNT
+            and c.kind == Kind.AMOUNT
             and c.role not in ("prior", "budget")
             and _usable_money(c)
             and _full_subject(c, para_claims) == subj
@@ -302,12 +300,12 @@ def _judge_rate(
     )
 
 
-def check_completion(claims: list[Claim], tally: Tally | None = None) -> Tally:
+def check_completion(claims: list[Claim], tally: Tally | None = None, groups: ClaimGroups | None = None) -> Tally:
     """W-3 (完成预算% = 决算 ÷ 预算) and W-4 for 决算数大于/小于预算数 in the same paragraph."""
     tally = Tally() if tally is None else tally
-    for sent in _sentences(claims):
+    for sent in _sentences(claims, groups):
         for k, c in enumerate(sent):
-            if c.kind != ClaimKind.COMPLETION or c.value is None:
+            if c.kind != Kind.COMPLETION or c.value is None:
                 continue
             before = [x for x in sent[:k] if _usable_money(x)]
             budget = next((x for x in reversed(before) if x.role == "budget"), None)
@@ -376,12 +374,12 @@ def _judge_budget_words(c: Claim, budget: Claim, final: Claim, tally: Tally) -> 
     )
 
 
-def check_flat(claims: list[Claim], tally: Tally | None = None) -> Tally:
+def check_flat(claims: list[Claim], tally: Tally | None = None, groups: ClaimGroups | None = None) -> Tally:
     """W-4: 持平/无变化 where both compared amounts are printed in the sentence."""
     tally = Tally() if tally is None else tally
-    for sent in _sentences(claims):
+    for sent in _sentences(claims, groups):
         for k, c in enumerate(sent):
-            if c.kind != ClaimKind.FLAT or (c.direction or "").startswith("基本"):
+            if c.kind != Kind.FLAT or (c.direction or "").startswith("基本"):
                 continue
             before = [x for x in sent[:k] if _usable_money(x)]
             pair = None

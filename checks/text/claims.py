@@ -10,13 +10,14 @@ so the grounding step and the 文内 checks see one list.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from enum import StrEnum
-from functools import lru_cache
+from operator import attrgetter
 
 from checks.text.cnnum import CN_NUMERAL_CHARS, decimals_of, parse_number
 from checks.text.interval import Interval
+from checks.text.layout import CLAUSE_SEP, TextLayout
 from checks.text.paragraphs import Paragraph
 
 
@@ -36,6 +37,27 @@ class ClaimKind(StrEnum):
     COMPARISON = "comparison"  # 决算数小于年初预算数: a direction between two figures, no number
     DEPARTMENT = "department"  # 部门名称
     CLASS_NAME = "class_name"  # 功能分类 类 name
+
+
+class Kind:
+    """ClaimKind's members as plain class attributes, for the checks' hot loops: in Python 3.11 each
+    `ClaimKind.X` goes through the enum metaclass's __getattr__ hook (~75 ns, a plain attribute ~15 ns)."""
+
+    AMOUNT = ClaimKind.AMOUNT
+    CHANGE = ClaimKind.CHANGE
+    RATE = ClaimKind.RATE
+    SHARE = ClaimKind.SHARE
+    COMPLETION = ClaimKind.COMPLETION
+    PERCENT = ClaimKind.PERCENT
+    PCT_POINT = ClaimKind.PCT_POINT
+    COUNT = ClaimKind.COUNT
+    SCORE = ClaimKind.SCORE
+    YEAR = ClaimKind.YEAR
+    DATE = ClaimKind.DATE
+    FLAT = ClaimKind.FLAT
+    COMPARISON = ClaimKind.COMPARISON
+    DEPARTMENT = ClaimKind.DEPARTMENT
+    CLASS_NAME = ClaimKind.CLASS_NAME
 
 
 MONEY_UNITS: dict[str, Decimal] = {
@@ -69,16 +91,18 @@ _CN_UNITS = {
     "名",
     "个",
 }
-_NUM_RE = re.compile(
-    rf"(?:(?<![\d.,])(?P<ar>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+_NUM_RE = re.compile(  # the lookahead lets the scan skip every other character fast
+    rf"(?=[\d零〇一二两三四五六七八九十])(?:(?<![\d.,])(?P<ar>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     rf"|(?<![{_CN}])(?P<cn>[零〇一二两三四五六七八九十][{_CN}]*?))"
     rf"\s*(?P<approx>多|余)?\s*(?P<unit>{_UNIT_RE})"
 )
 _PERCENT_CN_RE = re.compile(rf"百分之(?P<cn>[{_CN}\d.]+)")
 _DATE_RE = re.compile(
-    r"(?P<lead>截至|截止到|截止|截至到|至|到)?\s*(?<!\d)(?P<y>\d{4,5})\s*年\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?"
+    r"(?=[截至到\s\d])(?P<lead>截至|截止到|截止|截至到|至|到)?\s*(?<!\d)(?P<y>\d{4,5})\s*年\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?"
 )
-_YEAR_RE = re.compile(r"(?<![\d.\-－—~～至])(?P<y>\d{4,5})\s*年(?P<du>度)?(?![\-－—~～至])")
+# (?<![\d.-…]) checked after the first digit (width 2): a pattern that opens with a digit class
+# lets the scan jump from digit to digit
+_YEAR_RE = re.compile(r"(?P<y>\d(?<![\d.\-－—~～至]\d)\d{3,4})\s*年(?P<du>度)?(?![\-－—~～至])")
 _FLAT_RE = re.compile(r"(?:基本)?持平|无变化|没有变化|保持不变")
 _VERSUS_RE = re.compile(
     r"(?P<a>决算数?|支出数?|实际数?)\s*(?P<dir>大于|小于|等于|高于|低于|超过|少于|多于)\s*(?P<b>(?:年初)?预算数?)"
@@ -93,16 +117,15 @@ _COMPARE_RE = re.compile(
     r"(?:比|较|与|同)\s*(?P<to>上年度?|上一年度?|去年|上年同期|同期|\d{4}\s*年度?|年初预算数?|预算数?|年初数)"
 )
 _APPROX_BEFORE = re.compile(r"(近|约|超过|逾|不足|不到|将近|大约)\s*$")
-_APPROX_AFTER = re.compile(r"^\s*(以上|以下|左右|以内|上下)")
-_CLAUSE_SEP = "，,；;。：:、！？!?\n"
-_SUBJECT_SEP = _CLAUSE_SEP.replace("、", "")  # '收入、支出决算总计' is one subject
-_SENTENCE_SEP = "。！？!?\n"
+_APPROX_AFTER = re.compile(r"\s*(以上|以下|左右|以内|上下)")  # matched at the figure's end: no ^
+_CLAUSE_STRIP = CLAUSE_SEP + " "
 _LEAD_FILLER = re.compile(
     r"^(?:本部门|本单位|我单位|我局|我部门|我中心|本年度|本年|全年共|全年|年度|其中|主要是|主要有|主要用于|"
     r"主要包括|包括|用于|含|现有|共有|共|开支|发生|安排|\d{4}\s*年度?|\d+\s*[、.．]|[（(][一二三四五六七八九十\d]+[）)]|"
     r"[一二三四五六七八九十]+、|[：:，,、（(\s])"
 )
 _TRAIL_LINK = re.compile(r"(?:为|是|达到|达|约|共计|(?<![总合共])计|了|共|各|均)$")
+_TRAIL_LINK_LAST = "为是到达约计了共各均"  # the last character of every link word
 
 # 功能分类 类 names, both eras (domain.md §1.3); the year check lives in internal checks.
 CLASS_NAMES = (
@@ -119,9 +142,23 @@ _DEPT_LABEL_RE = re.compile(
     r"(?:填报单位|部门名称|单位名称|部门|单位)\s*[:：]\s*(?P<name>[^\s:：，。]{2,30})"
 )
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")  # never the comma: it ends clauses
+_FULLWIDTH_RE = re.compile("[０-９．％]")  # translating is slow: only texts that need it
+# canonical unit strings: claims share them instead of each keeping its own copy
+_UNIT_NAME = {u: u for u in _UNITS} | {"％": "%", "台(套)": "台（套）", "台套": "台（套）", "分": "分"}
+_WS = re.compile(r"\s+")
+_COMPARE_START = re.compile(r"\s*(?:比|较)")
+_COMPLETION_WORDS = re.compile(r"完成.*预算|预算.*完成率|执行率")
+_DENOMINATOR_TAIL = re.compile(r"(?:的|比例|比重|为)+$")
+_NOUN = re.compile(r"[\u3400-\u9fff]{1,6}")
+_NOUN_END = re.compile(r"[的和及与]")
+_FUND_KINDS = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算")
+_COMPARED_BEFORE = re.compile(r"(比|较|与|同)\s*$")
+_NOT_A_NAME = re.compile(r"[，。；：:\d]")
 
 
-@dataclass(frozen=True, slots=True)
+# a value, but not frozen: a frozen dataclass builds 3x slower and nothing assigns to a claim;
+# unsafe_hash keeps the hash a frozen one would have
+@dataclass(slots=True, unsafe_hash=True)
 class Claim:
     kind: ClaimKind
     value: Decimal | None  # magnitude as printed (sign in `sign`); None for names
@@ -130,7 +167,7 @@ class Claim:
     direction: str | None  # the direction word as printed: 增加/减少/多/增幅/持平…
     sign: int | None  # +1 / -1 / 0 (持平); None when no direction
     subject: str  # words before the number, e.g. '公务接待费支出预算'
-    clause: str  # punctuation-delimited piece the claim sits in (for quoting)
+    clause_span: tuple[int, int]  # punctuation-delimited piece the claim sits in (see `clause`)
     span: tuple[int, int]  # offsets in paragraph.text
     paragraph: Paragraph
     printed: str = ""  # the number and unit as printed, e.g. '3082.32万元'
@@ -158,7 +195,7 @@ class Claim:
         assert self.value is not None
         v = self.signed if signed else self.value
         assert v is not None
-        if self.kind == ClaimKind.COUNT and self.decimals == 0:
+        if self.kind == Kind.COUNT and self.decimals == 0:
             return Interval.exact(v)  # 40人 is 40 people, not 39.5–40.5
         scale = MONEY_UNITS.get(self.unit or "", Decimal(1))
         return Interval.printed(v, self.decimals, scale)
@@ -172,64 +209,17 @@ class Claim:
     def sentence_text(self) -> str:
         return self.paragraph.text[self.sentence[0] : self.sentence[1]]
 
-
-@lru_cache(maxsize=8)  # shared by the three extractors of one paragraph; evicted long before a re-check
-def _spans(text: str, seps: str) -> tuple[tuple[int, int], ...]:
-    """Pieces of `text` ended by any of `seps` (each piece keeps its separator)."""
-    out, start = [], 0
-    for m in _sep_re(seps).finditer(text):
-        out.append((start, m.end()))
-        start = m.end()
-    if start < len(text):
-        out.append((start, len(text)))
-    return tuple(out)
+    @property
+    def clause(self) -> str:
+        """The clause the claim sits in, for quoting: cut from the paragraph only when asked."""
+        a, b = self.clause_span
+        return self.paragraph.text[a:b].strip(_CLAUSE_STRIP)
 
 
-@lru_cache(maxsize=16)
-def _sep_re(seps: str) -> re.Pattern[str]:
-    return re.compile("[" + re.escape(seps) + "]")
-
-
-def _find_span(spans: tuple[tuple[int, int], ...], pos: int) -> tuple[int, int]:
-    for s, e in spans:
-        if s <= pos < e:
-            return s, e
-    return (0, 0)
-
-
-class _ParenMask:
-    """Whether a position lies inside （…）; built from the parentheses only, not char by char."""
-
-    def __init__(self, text: str):
-        self.inside: list[tuple[int, int]] = []
-        depth, start = 0, 0
-        for m in _PAREN_RE.finditer(text):
-            if m.group() in "（(":
-                if depth == 0:
-                    start = m.start()
-                depth += 1
-            elif depth:
-                depth -= 1
-                if depth == 0:
-                    self.inside.append((start, m.end()))
-        if depth:
-            self.inside.append((start, len(text)))
-
-    def __getitem__(self, pos: int) -> bool:
-        return any(a <= pos < b for a, b in self.inside)
-
-
-_PAREN_RE = re.compile(r"[（()）]")
-
-
-def _paren_mask(text: str) -> _ParenMask:
-    return _ParenMask(text)
-
-
-def _last_compare(text: str) -> re.Match[str] | None:
-    """The last 比/较/与 + period phrase in the text (the comparison in force at its end)."""
+def _last_compare(t: str, start: int, end: int) -> re.Match[str] | None:
+    """The last 比/较/与 + period phrase in t[start:end] (the comparison in force at its end)."""
     found = None
-    for found in _COMPARE_RE.finditer(text):  # noqa: B007 - keep the last match
+    for found in _COMPARE_RE.finditer(t[start:end]):  # noqa: B007 - keep the last match
         pass
     return found
 
@@ -237,19 +227,23 @@ def _last_compare(text: str) -> re.Match[str] | None:
 def clean_subject(s: str) -> str:
     """Strip fillers (其中/本部门/2018年/list markers) and links (为/是/达) around a subject."""
     s = s.strip().strip("“”\"' ")
-    prev = None
-    while prev != s:
-        prev = s
-        s = _LEAD_FILLER.sub("", s, count=1).strip()
-    prev = None
-    while prev != s:
-        prev = s
-        s = _TRAIL_LINK.sub("", s).strip().rstrip("、，,；; ")
+    while True:  # fillers are anchored at the start: cut each one off until none is left
+        m = _LEAD_FILLER.match(s)
+        cut = s[m.end() :].strip() if m else s.strip()
+        if cut == s:
+            break
+        s = cut
+    while True:
+        m = _TRAIL_LINK.search(s) if s and s[-1] in _TRAIL_LINK_LAST else None
+        cut = (s[: m.start()] if m else s).strip().rstrip("、，,；; ")
+        if cut == s:
+            break
+        s = cut
     return s
 
 
 def _role_of(subject: str) -> str | None:
-    subject = re.sub(r"一般公共预算|政府性基金预算|国有资本经营预算", "", subject)
+    subject = _FUND_KINDS.sub("", subject)
     if "决算" in subject:
         return "final"
     if "预算" in subject:
@@ -257,170 +251,175 @@ def _role_of(subject: str) -> str | None:
     return None
 
 
-def _number_claims(p: Paragraph, t: str) -> list[Claim]:
-    clauses = _spans(t, _CLAUSE_SEP)
-    subject_spans = _spans(t, _SUBJECT_SEP)
-    sentences = _spans(t, _SENTENCE_SEP)
-    parens = _paren_mask(t)
-    raw: list[tuple[int, int, Decimal, str, bool, str]] = []  # start, end, value, unit, approx, printed
-    for m in _PERCENT_CN_RE.finditer(t):
-        try:
-            v = parse_number(m.group("cn"))
-        except (ValueError, ArithmeticError):
-            continue
-        raw.append((m.start(), m.end(), v, "%", False, m.group(0)))
+def _number_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
+    # start, end, value, decimals, unit, approx, printed
+    raw: list[tuple[int, int, Decimal, int, str, bool, str]] = []
+    if "百分之" in t:
+        for m in _PERCENT_CN_RE.finditer(t):
+            try:
+                v = parse_number(m.group("cn"))
+            except (ValueError, ArithmeticError):
+                continue
+            raw.append((m.start(), m.end(), v, decimals_of(v), "%", False, m.group(0)))
     covered = [(s, e) for s, e, *_ in raw]
+    text = p.text
     for m in _NUM_RE.finditer(t):
-        if any(s <= m.start() < e for s, e in covered):
+        start, end = m.span()
+        if covered and any(s <= start < e for s, e in covered):
             continue
-        span_txt = m.group("ar") or m.group("cn")
-        if m.group("cn") and m.group("unit") not in _CN_UNITS:
+        ar, cn, unit = m.group("ar", "cn", "unit")
+        if cn and unit not in _CN_UNITS:
             continue  # 十分关心, 一次办, 八项规定: words, not figures
         try:
-            v = parse_number(span_txt)
+            if ar:  # t has no full-width digits left; the decimals are those printed
+                v = Decimal(ar.replace(",", ""))
+                decimals = len(ar) - ar.index(".") - 1 if "." in ar else 0
+            else:
+                v = parse_number(cn)
+                decimals = decimals_of(v)
         except (ValueError, ArithmeticError):
             continue
-        unit = m.group("unit").replace("％", "%").replace("台(套)", "台（套）").replace("台套", "台（套）")
-        raw.append((m.start(), m.end(), v, unit, bool(m.group("approx")), p.text[m.start() : m.end()]))
-    raw.sort()
+        raw.append((start, end, v, decimals, _UNIT_NAME[unit], m.group("approx") is not None, text[start:end]))
+    if covered:
+        raw.sort()
 
     claims: list[Claim] = []
     prev_end: dict[tuple[int, int], int] = {}  # per subject span: where the last figure ended
-    for start, end, value, unit, approx, printed in raw:
-        clause = _find_span(clauses, start)
-        sentence = _find_span(sentences, start)
-        piece = _find_span(subject_spans, start)
+    for start, end, value, decimals, unit, approx, printed in raw:
+        clause, sentence, piece = layout.around(start)
         lead_from = max(piece[0], prev_end.get(piece, piece[0]))
         prev_end[piece] = end
         before = t[lead_from:start]
-        clause_before = t[clause[0] : start]
-        after = t[end : clause[1]]
-        approx = approx or bool(_APPROX_BEFORE.search(before)) or bool(_APPROX_AFTER.match(after))
+        approx = (
+            approx
+            or _APPROX_BEFORE.search(before) is not None
+            or _APPROX_AFTER.match(t, end, clause[1]) is not None
+        )
         dm = _DIRECTION_RE.search(before)
         direction = dm.group("dir") if dm else None
         sign = None if direction is None else (-1 if direction in _NEGATIVE else 1)
         subject_raw = before[: dm.start()] if dm else before
         subject = clean_subject(_COMPARE_RE.sub("", _APPROX_BEFORE.sub("", subject_raw)))
-        cm = _last_compare(t[sentence[0] : start])
-        compare_to = re.sub(r"\s+", "", cm.group("to")) if cm else None
+        money = unit in MONEY_UNITS
+        # the comparison in force: only money figures and changes/rates use it
+        cm = _last_compare(t, sentence[0], start) if money or direction else None
         role = None
         denominator = None
         noun = None
-        if unit in MONEY_UNITS:
+        if money:
             if direction:
-                kind = ClaimKind.CHANGE
-            elif re.match(r"^\s*(?:比|较)", clause_before) or (
-                cm and sentence[0] + cm.start() >= lead_from and not _DIRECTION_RE.search(before)
-            ):
-                kind, role = ClaimKind.AMOUNT, "prior"
+                kind = Kind.CHANGE
+            elif _COMPARE_START.match(t, clause[0], start) or (cm and sentence[0] + cm.start() >= lead_from):
+                kind, role = Kind.AMOUNT, "prior"
                 subject = clean_subject(_COMPARE_RE.sub("", subject_raw))
             else:
-                kind, role = ClaimKind.AMOUNT, _role_of(subject)
+                kind, role = Kind.AMOUNT, _role_of(subject)
         elif unit == "%":
-            if re.search(r"完成.*预算|预算.*完成率|执行率", clause_before):
-                kind = ClaimKind.COMPLETION
+            clause_before = t[clause[0] : start]
+            if _COMPLETION_WORDS.search(clause_before):
+                kind = Kind.COMPLETION
             elif "占" in clause_before:
-                kind = ClaimKind.SHARE
+                kind = Kind.SHARE
                 den = clause_before[clause_before.rindex("占") + 1 :]
-                denominator = re.sub(r"(?:的|比例|比重|为)+$", "", den.strip()).strip()
+                denominator = _DENOMINATOR_TAIL.sub("", den.strip()).strip()
             elif direction:
-                kind = ClaimKind.RATE
+                kind = Kind.RATE
             else:
-                kind = ClaimKind.PERCENT
+                kind = Kind.PERCENT
         elif unit == "个百分点":
-            kind = ClaimKind.PCT_POINT
-        elif unit.startswith("分"):
-            kind, unit = ClaimKind.SCORE, "分"
+            kind = Kind.PCT_POINT
+        elif unit == "分":
+            kind = Kind.SCORE
         else:
-            kind = ClaimKind.COUNT
+            kind = Kind.COUNT
             if unit == "个":
-                nm = re.match(r"[\u3400-\u9fff]{1,6}", t[end:])
-                noun = re.split(r"[的和及与]", nm.group(0))[0] if nm else None
+                nm = _NOUN.match(t, end)
+                noun = _NOUN_END.split(nm.group(0), 1)[0] if nm else None
         claims.append(
             Claim(
                 kind=kind,
                 value=value,
-                decimals=decimals_of(value),
+                decimals=decimals,
                 unit=unit,
                 direction=direction,
                 sign=sign,
                 subject=subject,
-                clause=p.text[clause[0] : clause[1]].strip(_CLAUSE_SEP + " "),
+                clause_span=clause,
                 span=(start, end),
                 paragraph=p,
                 printed=printed,
                 role=role,
-                compare_to=compare_to if (direction or role == "prior") else None,
+                compare_to=_WS.sub("", cm.group("to")) if cm and (direction or role == "prior") else None,
                 denominator=denominator,
                 approx=approx,
                 noun=noun,
                 sentence=sentence,
-                in_parens=parens[start],
+                in_parens=layout.in_parens(start),
             )
         )
     return claims
 
 
-def _date_and_year_claims(p: Paragraph, t: str) -> list[Claim]:
-    clauses = _spans(t, _CLAUSE_SEP)
-    sentences = _spans(t, _SENTENCE_SEP)
+def _date_and_year_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
     out: list[Claim] = []
+    if "年" not in t:
+        return out
+    text = p.text
     covered: list[tuple[int, int]] = []
-    for m in _DATE_RE.finditer(t):
-        y, mo = int(m.group("y")), int(m.group("m"))
-        d = int(m.group("d")) if m.group("d") else None
-        clause = _find_span(clauses, m.start("y"))
-        out.append(
-            Claim(
-                kind=ClaimKind.DATE,
-                value=Decimal(y),
-                decimals=0,
-                unit="年",
-                direction=None,
-                sign=None,
-                subject=m.group("lead") or "",
-                clause=p.text[clause[0] : clause[1]].strip(_CLAUSE_SEP + " "),
-                span=(m.start(), m.end()),
-                paragraph=p,
-                printed=p.text[m.start() : m.end()],
-                role="deadline" if m.group("lead") in ("截至", "截止", "截止到", "截至到") else None,
-                date=(y, mo, d),
-                sentence=_find_span(sentences, m.start("y")),
+    if "月" in t:
+        for m in _DATE_RE.finditer(t):
+            y, mo, d = m.group("y", "m", "d")
+            year = int(y)
+            lead = m.group("lead")
+            start, end = m.span()
+            out.append(
+                Claim(
+                    kind=Kind.DATE,
+                    value=Decimal(year),
+                    decimals=0,
+                    unit="年",
+                    direction=None,
+                    sign=None,
+                    subject=lead or "",
+                    clause_span=layout.clause(m.start("y")),
+                    span=(start, end),
+                    paragraph=p,
+                    printed=text[start:end],
+                    role="deadline" if lead in ("截至", "截止", "截止到", "截至到") else None,
+                    date=(year, int(mo), int(d) if d else None),
+                    sentence=layout.sentence(m.start("y")),
+                )
             )
-        )
-        covered.append((m.start(), m.end()))
+            covered.append((start, end))
     for m in _YEAR_RE.finditer(t):
-        if any(s <= m.start("y") < e for s, e in covered):
+        start, end = m.span()
+        y = m.start("y")
+        if covered and any(s <= y < e for s, e in covered):
             continue
-        before = t[max(0, m.start() - 2) : m.start()]
-        clause = _find_span(clauses, m.start())
         out.append(
             Claim(
-                kind=ClaimKind.YEAR,
+                kind=Kind.YEAR,
                 value=Decimal(int(m.group("y"))),
                 decimals=0,
                 unit="年度" if m.group("du") else "年",
                 direction=None,
                 sign=None,
                 subject="",
-                clause=p.text[clause[0] : clause[1]].strip(_CLAUSE_SEP + " "),
-                span=(m.start(), m.end()),
+                clause_span=layout.clause(start),
+                span=(start, end),
                 paragraph=p,
-                printed=p.text[m.start() : m.end()],
-                role="compare" if re.search(r"(比|较|与|同)\s*$", before) else None,
-                sentence=_find_span(sentences, m.start()),
+                printed=text[start:end],
+                role="compare" if _COMPARED_BEFORE.search(t, max(0, start - 2), start) else None,
+                sentence=layout.sentence(start),
             )
         )
     return out
 
 
-def _word_claims(p: Paragraph, t: str) -> list[Claim]:
-    clauses = _spans(t, _CLAUSE_SEP)
-    sentences = _spans(t, _SENTENCE_SEP)
+def _word_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
     out: list[Claim] = []
 
-    def make(kind: ClaimKind, m: re.Match[str], subject: str, **kw: object) -> Claim:
-        clause = _find_span(clauses, m.start())
+    def make(kind: ClaimKind, start: int, end: int, printed: str, subject: str, **kw: object) -> Claim:
         return Claim(
             kind=kind,
             value=kw.pop("value", None),  # type: ignore[arg-type]
@@ -429,61 +428,95 @@ def _word_claims(p: Paragraph, t: str) -> list[Claim]:
             direction=kw.pop("direction", None),  # type: ignore[arg-type]
             sign=kw.pop("sign", None),  # type: ignore[arg-type]
             subject=subject,
-            clause=p.text[clause[0] : clause[1]].strip(_CLAUSE_SEP + " "),
-            span=(m.start(), m.end()),
+            clause_span=layout.clause(start),
+            span=(start, end),
             paragraph=p,
-            printed=m.group(0),
-            sentence=_find_span(sentences, m.start()),
+            printed=printed,
+            sentence=layout.sentence(start),
             **kw,  # type: ignore[arg-type]
         )
 
-    for m in _FLAT_RE.finditer(t):
-        clause = _find_span(clauses, m.start())
-        sentence = _find_span(sentences, m.start())
-        cm = _last_compare(t[sentence[0] : m.start()])
-        subject = clean_subject(_COMPARE_RE.sub("", t[clause[0] : m.start()]))
-        out.append(
-            make(
-                ClaimKind.FLAT,
-                m,
-                subject,
-                value=Decimal(0),
-                direction=m.group(0),
-                sign=0,
-                compare_to=re.sub(r"\s+", "", cm.group("to")) if cm else None,
+    # each pattern needs a word the substring test finds far faster than the scan
+    if "持平" in t or "变化" in t or "不变" in t:
+        for m in _FLAT_RE.finditer(t):
+            start = m.start()
+            clause = layout.clause(start)
+            cm = _last_compare(t, layout.sentence(start)[0], start)
+            subject = clean_subject(_COMPARE_RE.sub("", t[clause[0] : start]))
+            out.append(
+                make(
+                    Kind.FLAT,
+                    start,
+                    m.end(),
+                    m.group(0),
+                    subject,
+                    value=Decimal(0),
+                    direction=m.group(0),
+                    sign=0,
+                    compare_to=_WS.sub("", cm.group("to")) if cm else None,
+                )
             )
-        )
-    for m in _VERSUS_RE.finditer(t):
-        w = m.group("dir")
-        out.append(
-            make(
-                ClaimKind.COMPARISON,
-                m,
-                m.group("a"),
-                direction=w,
-                sign=_VERSUS_SIGN[w],
-                compare_to=m.group("b"),
+    if "于" in t or "超过" in t:
+        for m in _VERSUS_RE.finditer(t):
+            w = m.group("dir")
+            out.append(
+                make(
+                    Kind.COMPARISON,
+                    m.start(),
+                    m.end(),
+                    m.group(0),
+                    m.group("a"),
+                    direction=w,
+                    sign=_VERSUS_SIGN[w],
+                    compare_to=m.group("b"),
+                )
             )
-        )
-    for m in _CLASS_RE.finditer(t):
-        out.append(make(ClaimKind.CLASS_NAME, m, m.group(0)))
-    for m in _DEPT_LABEL_RE.finditer(t):
-        if _ORG_SUFFIX.search(m.group("name")):
-            out.append(make(ClaimKind.DEPARTMENT, m, m.group("name")))
+    if "支出" in t:
+        for m in _CLASS_RE.finditer(t):
+            out.append(make(Kind.CLASS_NAME, m.start(), m.end(), m.group(0), m.group(0)))
+    if ":" in t or "：" in t:
+        for m in _DEPT_LABEL_RE.finditer(t):
+            if _ORG_SUFFIX.search(m.group("name")):
+                out.append(make(Kind.DEPARTMENT, m.start(), m.end(), m.group(0), m.group("name")))
     stripped = t.strip()
-    if (
-        4 <= len(stripped) <= 30
-        and _ORG_SUFFIX.search(stripped)
-        and not re.search(r"[，。；：:\d]", stripped)
-    ):
-        m2 = re.search(re.escape(stripped), t)
-        if m2:
-            out.append(make(ClaimKind.DEPARTMENT, m2, stripped))
+    if 4 <= len(stripped) <= 30 and _ORG_SUFFIX.search(stripped) and not _NOT_A_NAME.search(stripped):
+        at = t.find(stripped)
+        if at >= 0:
+            out.append(make(Kind.DEPARTMENT, at, at + len(stripped), stripped, stripped))
     return out
 
 
 def extract_claims(p: Paragraph) -> list[Claim]:
     """All claims of one paragraph, in text order."""
-    t = p.text.translate(_FULLWIDTH)
-    claims = _number_claims(p, t) + _date_and_year_claims(p, t) + _word_claims(p, t)
-    return sorted(claims, key=lambda c: (c.span[0], c.span[1]))
+    text = p.text
+    t = text.translate(_FULLWIDTH) if _FULLWIDTH_RE.search(text) else text
+    layout = TextLayout(t)
+    claims = _number_claims(p, t, layout) + _date_and_year_claims(p, t, layout) + _word_claims(p, t, layout)
+    claims.sort(key=_SPAN)
+    return claims
+
+
+_SPAN = attrgetter("span")
+
+
+def extract_all(paragraphs: list[Paragraph]) -> list[Claim]:
+    """Claims of all paragraphs in order. A text repeated in another part (部门概况 in the 绩效
+    report, say) is read once: its claims are copied onto the later paragraph, whose cell they name."""
+    out: list[Claim] = []
+    first: dict[str, list[Claim]] = {}  # text -> claims of its first paragraph
+    for p in paragraphs:
+        seen = first.get(p.text)
+        if seen is None:
+            seen = first[p.text] = extract_claims(p)
+            out += seen
+        else:
+            out += [_moved(c, p) for c in seen]
+    return out
+
+
+_FIELDS = tuple(f.name for f in fields(Claim) if f.name != "paragraph")
+
+
+def _moved(c: Claim, p: Paragraph) -> Claim:
+    """The same claim in paragraph `p` (same text, so every offset and word still holds)."""
+    return Claim(paragraph=p, **{name: getattr(c, name) for name in _FIELDS})

@@ -7,7 +7,7 @@ from collections import Counter
 from decimal import Decimal
 
 from checks.findings import Severity
-from checks.text.claims import Claim, ClaimKind, clean_subject
+from checks.text.claims import Claim, Kind, clean_subject
 from checks.text.paragraphs import Paragraph, is_part_title, part_kind
 from checks.text.rules import Tally, make_finding
 
@@ -19,6 +19,7 @@ RENAMED_2019 = {
     "国土海洋气象等支出": "自然资源海洋气象等支出",
 }
 FIRST_YEAR = {"灾害防治及应急管理支出": 2019, "抗疫特别国债安排的支出": 2020}
+_A_YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")
 
 
 def infer_report_year(paragraphs: list[Paragraph]) -> int | None:
@@ -26,11 +27,11 @@ def infer_report_year(paragraphs: list[Paragraph]) -> int | None:
     titles = Counter(
         int(m.group(1))
         for p in paragraphs
-        if is_part_title(p.text) and (m := re.search(r"(?<!\d)(\d{4})\s*年", p.text))
+        if is_part_title(p.text) and (m := _A_YEAR.search(p.text))
     )
     if titles:
         return titles.most_common(1)[0][0]
-    years = Counter(int(m.group(1)) for p in paragraphs for m in re.finditer(r"(?<!\d)(\d{4})\s*年", p.text))
+    years = Counter(int(m.group(1)) for p in paragraphs for m in _A_YEAR.finditer(p.text))
     return years.most_common(1)[0][0] if years else None
 
 
@@ -41,7 +42,7 @@ def check_years(claims: list[Claim], report_year: int | None, tally: Tally | Non
         return tally
     money_sentences = _money_sentences(claims)
     for c in claims:
-        if c.kind not in (ClaimKind.DATE, ClaimKind.YEAR) or c.value is None:
+        if c.kind not in (Kind.DATE, Kind.YEAR) or c.value is None:
             continue
         digits = str(int(c.value))
         if len(digits) != 4:
@@ -58,7 +59,7 @@ def check_years(claims: list[Claim], report_year: int | None, tally: Tally | Non
                 )
             continue
         year = int(c.value)
-        if c.kind == ClaimKind.DATE and c.role == "deadline":
+        if c.kind == Kind.DATE and c.role == "deadline":
             if year == report_year:
                 tally.ok("W-7")
             else:
@@ -71,7 +72,7 @@ def check_years(claims: list[Claim], report_year: int | None, tally: Tally | Non
                         actual=c.printed,
                     )
                 )
-        elif c.kind == ClaimKind.YEAR and c.role == "compare":
+        elif c.kind == Kind.YEAR and c.role == "compare":
             if year == report_year - 1:
                 tally.ok("W-7")
             else:
@@ -84,7 +85,7 @@ def check_years(claims: list[Claim], report_year: int | None, tally: Tally | Non
                         actual=c.printed,
                     )
                 )
-        elif c.kind == ClaimKind.YEAR and c.role is None and _opens_statement(c, money_sentences):
+        elif c.kind == Kind.YEAR and c.role is None and _opens_statement(c, money_sentences):
             if year == report_year:
                 tally.ok("W-7")
             else:
@@ -97,7 +98,7 @@ def check_years(claims: list[Claim], report_year: int | None, tally: Tally | Non
                         actual=c.printed,
                     )
                 )
-        elif c.kind == ClaimKind.YEAR and is_part_title(c.paragraph.text):
+        elif c.kind == Kind.YEAR and is_part_title(c.paragraph.text):
             if year == report_year:
                 tally.ok("W-7")
             else:
@@ -145,15 +146,18 @@ _ORG_NOUN = re.compile(r"科室|处室|内设机构|机构|下属|二级单位|�
 _ORG_PREFIX = re.compile(r"^.*?(?:中心|局|委员会|办公室|单位|部门)(?=核定|内设|现有|共有|下设|机关)")
 _VERB_PREFIX = re.compile(r"^(?:核定|现有|共有|下设|内设)")
 _GENERIC = re.compile(r"支出|收入|预算|决算|数|为|年初|财政拨款|总|合计|金额|资金|经费|本年|的|比例")
+# compiled at import: a CJK character class costs a 64K table while compiling, a peak in every check
+_CLOSE_PAREN = re.compile(r"[)）]")
+_ON_STAFF = re.compile(r"在职$")
 
 
 def indicator_key(c: Claim) -> tuple[str, str, str] | None:
     """(subject, unit family, noun) naming what a figure measures, or None when too vague to compare."""
     if c.value is None or c.approx or c.role == "prior":
         return None
-    if c.kind == ClaimKind.AMOUNT and c.is_money:
+    if c.kind == Kind.AMOUNT and c.is_money:
         fam = "万元"
-    elif c.kind == ClaimKind.COUNT and (
+    elif c.kind == Kind.COUNT and (
         c.unit in _STAFF_UNITS or (c.unit == "个" and _ORG_NOUN.search(c.noun or ""))
     ):
         fam = c.unit or ""
@@ -163,10 +167,10 @@ def indicator_key(c: Claim) -> tuple[str, str, str] | None:
     if ")" in s or "）" in s:
         opened = s.count("(") + s.count("（")
         if opened < s.count(")") + s.count("）"):
-            s = re.split(r"[)）]", s)[-1]  # a parenthesis closed before the subject started
+            s = _CLOSE_PAREN.split(s)[-1]  # a parenthesis closed before the subject started
     s = _ORG_PREFIX.sub("", s)
     s = _VERB_PREFIX.sub("", s)
-    s = re.sub(r"在职$", "", s)
+    s = _ON_STAFF.sub("", s)
     s = clean_subject(s)
     if len(s) < 2 or not _GENERIC.sub("", s):
         return None
@@ -240,7 +244,7 @@ def check_class_names(claims: list[Claim], report_year: int | None, tally: Tally
         return tally
     new_to_old = {v: k for k, v in RENAMED_2019.items()}
     for c in claims:
-        if c.kind != ClaimKind.CLASS_NAME:
+        if c.kind != Kind.CLASS_NAME:
             continue
         name = c.subject
         wrong = None

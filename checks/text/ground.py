@@ -18,7 +18,7 @@ from checks.findings import CellRef, Family, Finding, Outcome, Severity
 from checks.layouts import class_code_for_name, norm_label
 from checks.model import Cell, WorkbookModel
 from checks.rules.evaluate import Absent, Unlocated, _row_desc, resolve
-from checks.text.claims import Claim, ClaimKind
+from checks.text.claims import Claim, Kind
 from checks.text.interval import HUNDRED, Interval, round_half_up
 from checks.text.paragraphs import Paragraph, heading_marker, part_kind
 
@@ -149,6 +149,17 @@ _EMPTY_STATEMENT = [
 ]
 
 
+# the anchor tables above, compiled once (they are searched for every claim)
+_TOPIC_RES = tuple((re.compile(pat), topic) for pat, topic in TOPICS)
+_AMOUNT_RES = {topic: tuple((re.compile(pat), refs) for pat, refs in rows) for topic, rows in AMOUNTS.items()}
+_SHARE_BASE_RES = tuple((re.compile(pat), ref) for pat, ref in SHARE_BASES)
+_SANGONG_ITEM_RES = tuple((re.compile(pat), item) for pat, item in SANGONG_ITEMS)
+_LEAD_QIZHONG = re.compile(r"^(基中|其中|中)")
+_CLASS_MARK = re.compile(r"[（(]类[）)]")
+_XIANG_NAME = re.compile(r"([^（）]+)（项）")
+_CLAUSE_END = re.compile(r"[。；]")
+
+
 @dataclass
 class GroundResult:
     findings: list[Finding] = field(default_factory=list)
@@ -176,16 +187,54 @@ def topics_of(paragraphs: list[Paragraph]) -> dict[int, tuple[str, str]]:
             elif hm[0] == 2 and len(p.section) > 1:
                 level2.setdefault((p.part, p.section[0], p.section[1]), p.text)
     out = {}
+    topic_of: dict[str, str] = {}  # the paragraphs of a section share its heading
     for p in paragraphs:
         if not p.section or part_kind(p.part) not in ("explanation", ""):
             continue
         head = level1.get((p.part, p.section[0]), p.heading)
-        topic = next((t for pat, t in TOPICS if re.search(pat, head)), "")
+        topic = topic_of.get(head)
+        if topic is None:
+            topic = topic_of[head] = next((t for rx, t in _TOPIC_RES if rx.search(head)), "")
         sub = level2.get((p.part, p.section[0], p.section[1]), "") if len(p.section) > 1 else ""
-        if topic == "gp" and re.search(r"三公", sub):
+        if topic == "gp" and "三公" in sub:
             topic = "sangong"
         out[p.index] = (topic, sub)
     return out
+
+
+class _Cells:
+    """The table side of one grounding run: `_cell` answers (the same refs, denominators and 三公
+    cells, recur per claim) and where a cell sits (for messages), each found once."""
+
+    __slots__ = ("model", "_found", "_places")
+
+    def __init__(self, model: WorkbookModel) -> None:
+        self.model = model
+        self._found: dict[tuple[str, ...], tuple[Cell | None, str | None]] = {}
+        # (sheet, A1) -> (table, block, row key, column). Not id(cell): the model makes a fresh Cell
+        # on each access, and the id of one already collected can come back for another cell
+        self._places: dict[tuple[str, str], tuple] | None = None
+
+    def where(self, cell: Cell) -> str:
+        """'公开05表合计行“合计”（C9）': the table, row and column a grounded cell sits in."""
+        if self._places is None:
+            self._places = {}
+            for t in self.model.tables:  # a cell listed twice is described by its first place
+                for block, rows in t.blocks.items():
+                    for key, row in rows.items():
+                        for col, c in row.cells.items():
+                            self._places.setdefault((c.sheet, c.ref.cell), (t, block, key, col))
+        place = self._places.get((cell.sheet, cell.ref.cell))
+        if place is None:
+            return f"{cell.sheet}!{cell.ref.cell}"
+        return f"{_row_desc(*place)}（{cell.ref.cell}）"
+
+    def __call__(self, refs: list[str]) -> tuple[Cell | None, str | None]:
+        key = tuple(refs)
+        got = self._found.get(key)
+        if got is None:
+            got = self._found[key] = _cell(self.model, refs)
+        return got
 
 
 def _cell(model: WorkbookModel, refs: list[str]) -> tuple[Cell | None, str | None]:
@@ -209,8 +258,8 @@ def _item_from(text: str) -> str | None:
     """The 三公 item named last in `text`; longer names shadow the shorter ones they contain."""
     masked = text
     found: list[tuple[int, str]] = []
-    for pat, item in SANGONG_ITEMS:
-        for m in re.finditer(pat, masked):
+    for rx, item in _SANGONG_ITEM_RES:
+        for m in rx.finditer(masked):
             found.append((m.start(), item))
             masked = masked[: m.start()] + "＿" * (m.end() - m.start()) + masked[m.end() :]
     return max(found)[1] if found else None
@@ -226,7 +275,7 @@ def _sangong_ref(c: Claim) -> list[str] | None:
 
 def _refs_for(model: WorkbookModel, c: Claim, topic: str, sub: str) -> list[str] | None:
     subject = norm_label(c.subject).replace("拔款", "拨款")
-    subject = re.sub(r"^(基中|其中|中)", "", subject)
+    subject = _LEAD_QIZHONG.sub("", subject)
     if topic == "sangong":
         return _sangong_ref(c)
     if topic in ("fund", "soe") and "（项）" in subject:
@@ -234,15 +283,15 @@ def _refs_for(model: WorkbookModel, c: Claim, topic: str, sub: str) -> list[str]
         code = _xiang_code(model, subject.split("（项）")[0].split("（款）")[-1], key)
         return [f"{key}|main|{code}|本年支出合计"] if code else None
     if topic == "gp" and ("结构" in sub or "具体" in sub or not sub):
-        code = class_code_for_name(re.sub(r"[（(]类[）)]", "", subject))
+        code = class_code_for_name(_CLASS_MARK.sub("", subject))
         if code:
             return [f"05|main|{code}|合计"]
-        m = re.search(r"([^（）]+)（项）", c.paragraph.text[c.sentence[0] : c.span[0]])
+        m = _XIANG_NAME.search(c.paragraph.text[c.sentence[0] : c.span[0]])
         if m and c.role == "final":
             code = _xiang_code(model, m.group(1))
             return [f"05|main|{code}|合计"] if code else None
-    for pat, refs in AMOUNTS.get(topic, []):
-        if re.search(pat, subject):
+    for rx, refs in _AMOUNT_RES.get(topic, ()):
+        if rx.search(subject):
             return refs
     if topic in ("other", "perf", "") and ECON_SUBJECT.search(subject):
         code = _econ_code(model, ECON_SUBJECT.search(subject).group(1))
@@ -285,17 +334,6 @@ def _fmt(v: Decimal, decimals: int) -> str:
     return f"{round_half_up(v, decimals):,.{decimals}f}"
 
 
-def _where(cell: Cell, model: WorkbookModel) -> str:
-    """'公开05表合计行“合计”（C9）': the table, row and column a grounded cell sits in."""
-    for t in model.tables:
-        for block, rows in t.blocks.items():
-            for key, row in rows.items():
-                for col, c in row.cells.items():
-                    if c is cell:
-                        return f"{_row_desc(t, block, key, col)}（{cell.ref.cell}）"
-    return f"{cell.sheet}!{cell.ref.cell}"
-
-
 def _finding(rule: str, severity: Severity, message: str, c: Claim, cells: list[CellRef], **kw) -> Finding:
     return Finding(rule=rule, severity=severity, family=Family.TEXT, message=message,
                    cells=[CellRef(c.paragraph.sheet, c.paragraph.cell), *cells], text=c.clause.strip(), **kw)
@@ -310,6 +348,7 @@ def _text_finding(rule: str, message: str, c: Claim, context: list[CellRef], **k
 
 def ground_claims(model: WorkbookModel, paragraphs: list[Paragraph], claims: list[Claim]) -> GroundResult:
     res = GroundResult()
+    cells = _Cells(model)
     topics = topics_of(paragraphs)
     by_para: dict[int, list[Claim]] = {}
     for c in claims:
@@ -320,12 +359,12 @@ def ground_claims(model: WorkbookModel, paragraphs: list[Paragraph], claims: lis
             continue
         topic, sub = topics[idx]
         for c in cs:
-            if c.kind != ClaimKind.AMOUNT or not c.is_money or c.approx or c.role in ("prior", "compare"):
+            if c.kind != Kind.AMOUNT or not c.is_money or c.approx or c.role in ("prior", "compare"):
                 continue
             refs = _refs_for(model, c, topic, sub)
             if not refs:
                 continue
-            cell, why = _cell(model, refs)
+            cell, why = cells(refs)
             if cell is None:
                 if why and not why.startswith("缺少"):
                     res.findings.append(_finding("Y-1", Severity.INFO, f"未能定位：“{c.clause.strip()}”对应的{why}",
@@ -342,37 +381,38 @@ def ground_claims(model: WorkbookModel, paragraphs: list[Paragraph], claims: lis
             soft = topic == "other" and refs[0] in SOFT_REFS
             res.findings.append(_finding(
                 "Y-1", Severity.WARNING if soft else Severity.ERROR,
-                f"文中“{c.subject}{c.printed}”与{_where(cell, model)} {expected} 不符",
+                f"文中“{c.subject}{c.printed}”与{cells.where(cell)} {expected} 不符",
                 c, [cell.ref], expected=expected, actual=c.printed))
         for c in cs:
-            if c.kind == ClaimKind.SHARE and c.value is not None:
-                _check_share(model, c, cs, topic, grounded, res)
-            elif c.kind == ClaimKind.COMPLETION and topic == "sangong" and c.value is not None:
-                _check_completion(model, c, res)
+            if c.kind == Kind.SHARE and c.value is not None:
+                _check_share(cells, c, cs, topic, grounded, res)
+            elif c.kind == Kind.COMPLETION and topic == "sangong" and c.value is not None:
+                _check_completion(cells, c, res)
     _check_empty_statements(model, paragraphs, topics, res)
     return res
 
 
 def _part_of_share(c: Claim, cs: list[Claim]) -> Claim | None:
-    before = [x for x in cs if x.kind == ClaimKind.AMOUNT and x.is_money and x.span[0] < c.span[0]
+    before = [x for x in cs if x.kind == Kind.AMOUNT and x.is_money and x.span[0] < c.span[0]
               and x.sentence == c.sentence]
     return before[-1] if before else None
 
 
-def _check_share(model, c: Claim, cs: list[Claim], topic: str, grounded: dict, res: GroundResult) -> None:
+def _check_share(cells: _Cells, c: Claim, cs: list[Claim], topic: str, grounded: dict, res: GroundResult) -> None:
+    model = cells.model
     if topic not in SHARE_DEFAULT:
         return  # e.g. 政府采购 shares: their base is in the text, checked by W-11
     den_ref = None
     den_words = norm_label(c.denominator or "")
     if den_words not in ("", "支出", "收入", "总额"):  # a bare 支出 means the topic's own total
-        den_ref = next((ref for pat, ref in SHARE_BASES if re.search(pat, den_words)), None)
+        den_ref = next((ref for rx, ref in _SHARE_BASE_RES if rx.search(den_words)), None)
         if topic == "gp" and den_ref == "01|支出|本年支出合计|金额" and "财政拨款" in den_words:
             den_ref = "05|main|合计|合计"
     den_ref = den_ref or SHARE_DEFAULT.get(topic)
     part = _part_of_share(c, cs)
     if den_ref is None or part is None:
         return
-    den, _ = _cell(model, [den_ref])
+    den, _ = cells([den_ref])
     if den is None or not den.value:
         return
     part_cell = grounded.get(id(part))
@@ -387,34 +427,36 @@ def _check_share(model, c: Claim, cs: list[Claim], topic: str, grounded: dict, r
     expected = f"{_fmt(mid, max(c.decimals, 2))}%"
     hint = ""
     if topic == "sangong":
-        rate = _sangong_completion(model, c)
+        rate = _sangong_completion(cells, c)
         if rate is not None and claim_iv.overlaps(rate):
             hint = "；所写数值其实是该项的完成预算比例，不是占比"
     res.findings.append(_text_finding(
         "Y-2",
-        f"“{part.subject}{part.printed}，{c.subject}{c.printed}”：按{_where(den, model)} "
+        f"“{part.subject}{part.printed}，{c.subject}{c.printed}”：按{cells.where(den)} "
         f"{_fmt(den.value, 2)} 计算应为 {expected}{hint}",
         c, ([part_cell.ref] if part_cell is not None else []) + [den.ref],
         expected=expected, actual=c.printed or f"{c.value}%"))
 
 
-def _sangong_completion(model: WorkbookModel, c: Claim) -> Interval | None:
+def _sangong_completion(cells: _Cells, c: Claim) -> Interval | None:
+    model = cells.model
     item = _item_from(c.subject) or _item_from(c.paragraph.text[c.sentence[0] : c.span[0]])
     if item is None:
         return None
-    fin, _ = _cell(model, [f"07|main|data|决算:{item}"])
-    bud, _ = _cell(model, [f"07|main|data|预算:{item}"])
+    fin, _ = cells([f"07|main|data|决算:{item}"])
+    bud, _ = cells([f"07|main|data|预算:{item}"])
     if fin is None or bud is None or not bud.value:
         return None
     return (_cell_interval(fin, model.unit) / _cell_interval(bud, model.unit)).scale(HUNDRED)
 
 
-def _check_completion(model: WorkbookModel, c: Claim, res: GroundResult) -> None:
+def _check_completion(cells: _Cells, c: Claim, res: GroundResult) -> None:
+    model = cells.model
     item = _item_from(c.paragraph.text[c.sentence[0] : c.span[0]])
     if item is None:
         return
-    fin, _ = _cell(model, [f"07|main|data|决算:{item}"])
-    bud, _ = _cell(model, [f"07|main|data|预算:{item}"])
+    fin, _ = cells([f"07|main|data|决算:{item}"])
+    bud, _ = cells([f"07|main|data|预算:{item}"])
     if fin is None or bud is None or not bud.value:
         return  # a zero budget is W-3's zero-base warning
     ratio = (_cell_interval(fin, model.unit) / _cell_interval(bud, model.unit)).scale(HUNDRED)
@@ -431,8 +473,8 @@ def _check_completion(model: WorkbookModel, c: Claim, res: GroundResult) -> None
 
 def _check_empty_statements(model, paragraphs, topics, res: GroundResult) -> None:
     for p in paragraphs:
-        if p.index not in topics:
-            continue
+        if p.index not in topics or ("无" not in p.text and "没有" not in p.text):
+            continue  # each statement needs 无 or 没有
         for pat, key, name in _EMPTY_STATEMENT:
             m = pat.search(p.text)
             if not m:
@@ -447,7 +489,7 @@ def _check_empty_statements(model, paragraphs, topics, res: GroundResult) -> Non
             res.count("Y-4", not cells)
             if not cells:
                 continue
-            clause = re.split(r"[。；]", p.text[m.start():])[0]
+            clause = _CLAUSE_END.split(p.text[m.start():], 1)[0]
             res.findings.append(Finding(
                 rule="Y-4", severity=Severity.ERROR, family=Family.TEXT,
                 message=f"文中称“{clause}”，但{t.name}{name}有数据（如 {cells[0].ref.cell} = {_fmt(cells[0].value, 2)}）",

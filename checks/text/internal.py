@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from checks.findings import Family, Finding, Outcome, Severity
 from checks.grid import SheetGrid, WorkbookGrid
 from checks.text.arith import check_comparisons, check_completion, check_flat
-from checks.text.claims import Claim, extract_claims
+from checks.text.claims import Claim, extract_all
 from checks.text.consistency import check_class_names, check_repeated, check_years, infer_report_year
+from checks.text.groups import ClaimGroups
 from checks.text.paragraphs import Paragraph, is_text_sheet, text_paragraphs
 from checks.text.perf_checks import check_base_vs_text, check_score_tables
 from checks.text.perf_tables import BaseData, ScoreTable, parse_base_data, parse_score_table
 from checks.text.rules import Tally
-from checks.text.sums import check_lists, check_shares
+from checks.text.sums import ParagraphLists, check_lists, check_shares
 
 
 @dataclass
@@ -54,19 +55,21 @@ def check_text_internal(
 ) -> TextCheckResult:
     """Run W-1…W-13 over the paragraphs (and the 绩效 table grids, if given)."""
     year = report_year or infer_report_year(paragraphs)
-    claims = [c for p in paragraphs for c in extract_claims(p)]
+    claims = extract_all(paragraphs)
     tables, base = perf_tables(perf_grids)
     tally = Tally()
+    lists = ParagraphLists()  # W-5 and W-6/11 read the same lists
+    groups = ClaimGroups(claims)  # and several checks the same sentences
     steps: list[tuple[str, Callable[[], None]]] = [
-        ("W-1/2/4/9", lambda: check_comparisons(claims, tally)),
-        ("W-3", lambda: check_completion(claims, tally)),
-        ("W-4", lambda: check_flat(claims, tally)),
-        ("W-5", lambda: check_lists(claims, paragraphs, tally)),
-        ("W-6/11", lambda: check_shares(claims, tally)),
+        ("W-1/2/4/9", lambda: check_comparisons(claims, tally, groups)),
+        ("W-3", lambda: check_completion(claims, tally, groups)),
+        ("W-4", lambda: check_flat(claims, tally, groups)),
+        ("W-5", lambda: check_lists(claims, paragraphs, tally, lists)),
+        ("W-6/11", lambda: check_shares(claims, tally, lists)),
         ("W-7", lambda: check_years(claims, year, tally)),
         ("W-8", lambda: check_repeated(claims, tally)),
         ("W-10", lambda: check_score_tables(tables, base, claims, year, tally)),
-        ("W-12", lambda: check_base_vs_text(base, claims, year, tally)),
+        ("W-12", lambda: check_base_vs_text(base, claims, year, tally, groups)),
         ("W-13", lambda: check_class_names(claims, year, tally)),
     ]
     for name, run in steps:

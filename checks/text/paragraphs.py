@@ -37,9 +37,15 @@ _SENTENCE_PUNCT = re.compile(r"[。，；,;：:！？]")
 _CJK = r"\u3400-\u9fff"
 _JOINABLE_END = re.compile(rf"[{_CJK}\d.,]$")
 _JOINABLE_START = re.compile(rf"^[{_CJK}\d.,]")
+_DIGIT = re.compile(r"\d")
+_HAS_CJK = re.compile(rf"[{_CJK}]")
+_CLAUSE_PUNCT = re.compile(r"[，。；]")
+_MARKER_FIRST = "一二三四五六七八九十（("  # with the digits: what a numbered heading can start with
 
 
-@dataclass(frozen=True, slots=True)
+# a value, but not frozen (a frozen dataclass builds several times slower; nothing assigns to a
+# paragraph); unsafe_hash keeps the hash a frozen one would have
+@dataclass(slots=True, unsafe_hash=True)
 class Paragraph:
     sheet: str
     cell: str  # A1 address of the cell holding the paragraph
@@ -67,6 +73,9 @@ def part_kind(part: str) -> str:
 
 def heading_marker(text: str) -> tuple[int, str] | None:
     """(level, marker) when the text begins with a numbered heading, e.g. (2, '（二）')."""
+    head = text.lstrip()[:1]  # every marker pattern starts with \s*: most lines fail on this character
+    if not head or (head not in _MARKER_FIRST and not head.isdigit()):
+        return None
     for rx, level in _MARKER_LEVELS:
         m = rx.match(text)
         if m:
@@ -82,7 +91,12 @@ _SECTION_SUBJECT = re.compile(r"收入|支出|经费|拨款|资产|采购|基金
 
 def is_part_title(text: str) -> bool:
     t = text.strip()
-    if not t or len(t) > 40 or _SENTENCE_PUNCT.search(t) or heading_marker(t):
+    return _is_title(t, heading_marker(t) if t else None)
+
+
+def _is_title(t: str, marker: tuple[int, str] | None) -> bool:
+    """is_part_title of a stripped line whose heading marker is known."""
+    if not (0 < len(t) <= 40 and marker is None) or _SENTENCE_PUNCT.search(t):
         return False
     words = [w for w in PART_WORDS if w in t]
     if words and set(words) <= {"决算情况说明", "情况说明"} and "部门决算" not in t and _SECTION_SUBJECT.search(t):
@@ -90,11 +104,11 @@ def is_part_title(text: str) -> bool:
     return bool(words)
 
 
-def _is_heading_line(text: str) -> bool:
-    t = text.strip()
-    if heading_marker(t):
+def _is_heading_line(t: str, marker: tuple[int, str] | None) -> bool:
+    """A stripped line that heads what follows: numbered and short, or short without punctuation."""
+    if marker:
         return len(t) <= 40 and "。" not in t
-    return 0 < len(t) <= 20 and not _SENTENCE_PUNCT.search(t) and not re.search(r"\d", t)
+    return 0 < len(t) <= 20 and not _SENTENCE_PUNCT.search(t) and not _DIGIT.search(t)
 
 
 class _Sectioner:
@@ -103,26 +117,24 @@ class _Sectioner:
     def __init__(self, part: str) -> None:
         self.part = part
         self.path: list[tuple[int, str]] = []
+        self.section: tuple[str, ...] = ()  # the markers of `path`, one tuple shared by its paragraphs
         self.heading = ""
 
     def feed(self, text: str) -> None:
         t = text.strip()
-        if _PART_NO.match(t):
-            self.path, self.heading = [], ""
-            return
-        if is_part_title(t):
-            self.part, self.path, self.heading = t, [], ""
+        if "部分" in t and _PART_NO.match(t):
+            self.path, self.section, self.heading = [], (), ""
             return
         hm = heading_marker(t)
+        if _is_title(t, hm):
+            self.part, self.path, self.section, self.heading = t, [], (), ""
+            return
         if hm:
             level, marker = hm
             self.path = [(lv, mk) for lv, mk in self.path if lv < level] + [(level, marker)]
-        if _is_heading_line(t):
+            self.section = tuple(mk for _, mk in self.path)
+        if _is_heading_line(t, hm):
             self.heading = t
-
-    @property
-    def section(self) -> tuple[str, ...]:
-        return tuple(mk for _, mk in self.path)
 
 
 def join_broken_lines(lines: list[str]) -> list[str]:
@@ -229,41 +241,75 @@ def _long_text(v: object) -> bool:
     return (
         isinstance(v, str)
         and len(v.strip()) >= 20
-        and re.search(rf"[{_CJK}]", v) is not None
-        and (re.search(r"[，。；]", v) is not None)
+        and _HAS_CJK.search(v) is not None
+        and (_CLAUSE_PUNCT.search(v) is not None)
     )
 
 
-def _non_empty(row: list[object]) -> list[tuple[int, object]]:
-    return [(c, v) for c, v in enumerate(row) if v is not None and str(v).strip() != ""]
+_NUMBER_TYPES = (int, float, bool)  # never shown as blank
+
+
+def _filled(v: object) -> bool:
+    """A cell that shows something: not None, not blank text."""
+    if v is None:
+        return False
+    if type(v) is str:
+        return v.strip() != ""
+    return type(v) in _NUMBER_TYPES or str(v).strip() != ""
 
 
 def is_text_sheet(sheet: SheetGrid) -> bool:
     """Most non-empty rows hold one cell, and there is long prose or a text-part heading."""
-    rows = [_non_empty(r) for r in sheet.rows]
-    rows = [r for r in rows if r]
-    if not rows:
+    filled_rows = multi = 0
+    cells: list[object] = []  # the non-empty cells, kept only while the sheet still looks like text
+    limit = len(sheet.rows) / 5  # more multi-cell rows than this: under 80 % single, whatever follows
+    for row in sheet.rows:
+        first = None
+        n = 0
+        for v in row:
+            if _filled(v):
+                n += 1
+                if n == 1:
+                    first = v
+                else:
+                    break  # two cells: a multi-cell row, its other cells do not matter yet
+        if not n:
+            continue
+        filled_rows += 1
+        if n == 1:
+            cells.append(first)
+        else:
+            multi += 1
+            if multi > limit:
+                return False
+            cells.extend(v for v in row if _filled(v))
+    if not filled_rows:
         return False
-    single = sum(1 for r in rows if len(r) == 1)
-    if single / len(rows) < 0.8:
+    if (filled_rows - multi) / filled_rows < 0.8:
         return False
-    long_cells = sum(1 for r in rows for _, v in r if _long_text(v))
+    long_cells = sum(1 for v in cells if _long_text(v))
     if long_cells >= 3:
         return True
     return long_cells >= 1 and any(
-        isinstance(v, str) and any(is_part_title(x) for x in v.split("\n")) for r in rows for _, v in r
+        isinstance(v, str) and any(is_part_title(x) for x in v.split("\n")) for v in cells
     )
+
+
+def _lines(v: str) -> list[str]:
+    if "\n" not in v:  # the usual cell: one line, nothing to join
+        return [v.rstrip()] if v.strip() else []
+    return join_broken_lines(v.split("\n"))
 
 
 def _sheet_paragraphs(sheet: SheetGrid, start_index: int) -> list[Paragraph]:
     sectioner = _Sectioner(sheet.name)
     out: list[Paragraph] = []
     for r, row in enumerate(sheet.rows):
-        cells = [(c, v) for c, v in _non_empty(row) if isinstance(v, str)]
-        if not cells:
+        cell = next(((c, v) for c, v in enumerate(row) if isinstance(v, str) and v.strip()), None)
+        if cell is None:
             continue
-        c, v = cells[0]
-        for line in join_broken_lines(str(v).split("\n")):
+        c, v = cell
+        for line in _lines(v):
             t = line.strip()
             if not t:
                 continue

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from checks.findings import CellRef, Family, Finding, Outcome, Severity
 from checks.grid import a1
-from checks.text.claims import Claim, ClaimKind
+from checks.text.claims import Claim, Kind
+from checks.text.groups import ClaimGroups
 from checks.text.interval import Interval, interval_sum, pct_point
 from checks.text.paragraphs import part_kind
 from checks.text.perf_rules import (
@@ -20,7 +21,7 @@ from checks.text.perf_rules import (
     parse_scoring,
     rate_of,
 )
-from checks.text.perf_tables import BaseData, Fact, ScoreGroup, ScoreItem, ScoreTable
+from checks.text.perf_tables import BaseData, Fact, ScoreGroup, ScoreItem, ScoreTable, precompile
 from checks.text.rules import RULES, Tally, cells_of, fmt_amount, fmt_pct, quote
 
 
@@ -111,7 +112,7 @@ _TOTAL_SUBJECT = re.compile(r"综合评分|总得分|总分|评价得分|自评�
 def _check_total(t: ScoreTable, claims: list[Claim], tally: Tally) -> None:
     stated = [
         c for c in claims
-        if c.kind == ClaimKind.SCORE and c.value is not None and part_kind(c.paragraph.part) == t.kind
+        if c.kind == Kind.SCORE and c.value is not None and part_kind(c.paragraph.part) == t.kind
         and _TOTAL_SUBJECT.search(c.subject + c.clause)
     ]  # fmt: skip
     if not stated or any(i.score is None for i in t.items):
@@ -218,7 +219,7 @@ def _check_indicators(t: ScoreTable, inputs: PerfInputs, tally: Tally) -> None:
             tally.ok("W-10")
             continue
         want = _n(lo) if lo == hi else f"{_n(lo)}～{_n(hi)}"
-        rule_txt = re.sub(r"\s+", "", scoring.text) if scoring else "无项目按满分计"
+        rule_txt = "".join(scoring.text.split()) if scoring else "无项目按满分计"
         tally.fail(
             _finding(
                 "W-10",
@@ -265,6 +266,13 @@ BASE_LINKS: tuple[tuple[str, str, str | None], ...] = (
     (r"^公用经费$", r"^公用经费", None),
 )
 _GENERIC = re.compile(r"支出|收入|预算|决算|数|为|年初|财政拨款|总|合计|金额|资金|经费|本年|的")
+# every subject pattern of BASE_LINKS contains one of these words: a subject without any links to no row
+_LINK_WORDS = re.compile(r"三公|公务用车|公车|出国|公务接待|项目支出|公用经费")
+precompile(*(row_rx for row_rx, _, _ in BASE_LINKS))
+_LINK_RES = tuple(
+    (row_rx, re.compile(subj_rx), re.compile(exclude) if exclude else None)
+    for row_rx, subj_rx, exclude in BASE_LINKS
+)
 
 
 def _topic(c: Claim, claims_in_sentence: list[Claim]) -> str:
@@ -275,7 +283,11 @@ def _topic(c: Claim, claims_in_sentence: list[Claim]) -> str:
 
 
 def check_base_vs_text(
-    base: BaseData | None, claims: list[Claim], year: int | None, tally: Tally | None = None
+    base: BaseData | None,
+    claims: list[Claim],
+    year: int | None,
+    tally: Tally | None = None,
+    groups: ClaimGroups | None = None,
 ) -> Tally:
     """W-12: money rows of the 基础数据表 (元) against the same items in the text (万元)."""
     tally = Tally() if tally is None else tally
@@ -285,18 +297,18 @@ def check_base_vs_text(
     if y is None:
         return tally
     scale = Decimal("0.0001") if base.unit == "元" else Decimal(1)
-    sentences: dict[tuple[int, int], list[Claim]] = {}
-    for c in claims:
-        sentences.setdefault((id(c.paragraph), c.sentence[0]), []).append(c)
+    sentences = (groups if groups is not None else ClaimGroups(claims)).by_sentence()
     for c in claims:
         if (
-            not c.is_money or c.kind != ClaimKind.AMOUNT or c.role == "prior" or c.approx or c.in_parens
+            not c.is_money or c.kind != Kind.AMOUNT or c.role == "prior" or c.approx or c.in_parens
             or c.value is None or part_kind(c.paragraph.part) == "glossary"
         ):  # fmt: skip
             continue
         subject = _topic(c, sentences[(id(c.paragraph), c.sentence[0])])
-        for row_rx, subj_rx, exclude in BASE_LINKS:
-            if not re.search(subj_rx, subject) or (exclude and re.search(exclude, subject)):
+        if not _LINK_WORDS.search(subject):
+            continue
+        for row_rx, subj_rx, exclude in _LINK_RES:
+            if not subj_rx.search(subject) or (exclude and exclude.search(subject)):
                 continue
             col = "预算数" if c.role == "budget" else "决算数"
             other = "决算数" if col == "预算数" else "预算数"

@@ -14,12 +14,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from checks.text.claims import Claim, ClaimKind
+from checks.text.claims import Claim, Kind
 from checks.text.interval import HUNDRED, Interval, round_half_up
 from checks.text.paragraphs import part_kind
-from checks.text.perf_tables import BaseData, Fact
+from checks.text.perf_tables import BaseData, Fact, precompile
 
 _N = r"(-?\d+(?:\.\d+)?)"
+# the 评价标准 grammar, compiled at import (a CJK character class costs a 64K table while compiling)
+_ZERO_BAND = re.compile(rf"=\s*0\s*[，,]?\s*计{_N}分")
+_RANGE_BAND = re.compile(rf"{_N}%?[-－~至]{_N}%[（(]含[）)][，,]?计{_N}分")
+_ABOVE_NOTHING = re.compile(rf"(?:大于|超过|高于|＞|>){_N}%(?:不得分|计0分)")
+_THRESHOLDS = tuple(
+    re.compile(rx)
+    for rx in (
+        rf"(?:≦|≤|<=|＜＝|不超过){_N}",
+        rf"{_N}%以下[（(]含[）)]",
+        rf"^{_N}%计满分",
+        rf"以{_N}%为标准",
+    )
+)
+_DEDUCTION = re.compile(rf"每(超过[（(]降低[）)]|超过|超出|高于|低于|降低)(一个百分点|{_N}(?:%|个百分点))扣{_N}分")
 
 
 @dataclass(frozen=True)
@@ -77,30 +91,23 @@ class Scoring:
 
 def parse_scoring(text: str, full: Decimal) -> Scoring | None:
     """A 评价标准 text -> Scoring, or None when it is not a rate rule (e.g. 'has a 制度, 2分')."""
-    t = re.sub(r"\s+", "", text)
+    t = "".join(text.split())
     bands: list[Band] = []
-    for m in re.finditer(rf"=\s*0\s*[，,]?\s*计{_N}分", t):
+    for m in _ZERO_BAND.finditer(t):
         bands.append(Band(Decimal(0), True, Decimal(0), True, Decimal(m.group(1))))
-    for m in re.finditer(rf"{_N}%?[-－~至]{_N}%[（(]含[）)][，,]?计{_N}分", t):
+    for m in _RANGE_BAND.finditer(t):
         bands.append(Band(Decimal(m.group(1)), False, Decimal(m.group(2)), True, Decimal(m.group(3))))
-    for m in re.finditer(rf"(?:大于|超过|高于|＞|>){_N}%(?:不得分|计0分)", t):
+    for m in _ABOVE_NOTHING.finditer(t):
         bands.append(Band(Decimal(m.group(1)), False, None, False, Decimal(0)))
     if len(bands) >= 2:
         return Scoring(full, text.strip(), tuple(bands))
     thr = None
-    for rx in (
-        rf"(?:≦|≤|<=|＜＝|不超过){_N}",
-        rf"{_N}%以下[（(]含[）)]",
-        rf"^{_N}%计满分",
-        rf"以{_N}%为标准",
-    ):
-        m = re.search(rx, t)
+    for rx in _THRESHOLDS:
+        m = rx.search(t)
         if m:
             thr = Decimal(m.group(1))
             break
-    ded = re.search(
-        rf"每(超过[（(]降低[）)]|超过|超出|高于|低于|降低)(一个百分点|{_N}(?:%|个百分点))扣{_N}分", t
-    )
+    ded = _DEDUCTION.search(t)
     if thr is None or not ded:
         return None
     word = ded.group(1)
@@ -153,7 +160,17 @@ class PerfInputs:
     claims: list[Claim]
 
 
-def _fact(base: BaseData | None, label: str, header: str) -> Fact | None:
+# 基础数据表 rows and columns named by the indicators below (compiled at import, see `precompile`)
+_STAFF_ROW = r"财政供养|在职"
+_SANGONG_ROW = r"^三公经费$"
+_ADJUSTMENT_ROW = r"预算调整|追加"
+_BUILDING_ROW = r"楼堂馆所"
+_LAST_YEAR_BUDGET = r"上年.*预算"
+precompile(_STAFF_ROW, r"在职人数", r"^编制数$", r"控制率", _SANGONG_ROW, _ADJUSTMENT_ROW, r".", _BUILDING_ROW,
+           _LAST_YEAR_BUDGET)  # fmt: skip
+
+
+def _fact(base: BaseData | None, label: str, header: str | tuple[str, ...]) -> Fact | None:
     return base.get(label, header) if base else None
 
 
@@ -165,6 +182,7 @@ def _op(f: Fact | None, label: str) -> Operand | None:
 
 def _row_ratio(label_rx: str, what: str) -> Callable[[PerfInputs], Computed]:
     """决算数 ÷ 预算数 of one 基础数据表 row for the report year."""
+    precompile(label_rx)
 
     def compute(x: PerfInputs) -> Computed:
         y = x.year or (x.base.report_year() if x.base else None)
@@ -180,22 +198,22 @@ def _row_ratio(label_rx: str, what: str) -> Callable[[PerfInputs], Computed]:
 
 
 def _staff(x: PerfInputs) -> Computed:
-    num = _op(_fact(x.base, r"财政供养|在职", r"在职人数"), "在职人数")
-    den = _op(_fact(x.base, r"财政供养|在职", r"^编制数$"), "编制数")
+    num = _op(_fact(x.base, _STAFF_ROW, r"在职人数"), "在职人数")
+    den = _op(_fact(x.base, _STAFF_ROW, r"^编制数$"), "编制数")
     if num is None or den is None:
         return Missing("基础数据表未列在职人数或编制数")
-    return Ratio(num, den, printed=_fact(x.base, r"财政供养|在职", r"控制率"))
+    return Ratio(num, den, printed=_fact(x.base, _STAFF_ROW, r"控制率"))
 
 
 def _sangong_change(x: PerfInputs) -> Computed:
     y = x.year or (x.base.report_year() if x.base else None)
     if y is None:
         return Missing("未能确定报告年度")
-    cur = _fact(x.base, r"^三公经费$", rf"{y}年预算数")
-    prev = _fact(x.base, r"^三公经费$", rf"{y - 1}年预算数|上年.*预算")
+    cur = _fact(x.base, _SANGONG_ROW, rf"{y}年预算数")
+    prev = _fact(x.base, _SANGONG_ROW, (rf"{y - 1}年预算数", _LAST_YEAR_BUDGET))
     if prev is None or prev.value is None or cur is None or cur.value is None:
-        have = _fact(x.base, r"^三公经费$", rf"{y - 1}年决算数")
-        final = _fact(x.base, r"^三公经费$", rf"{y}年决算数")
+        have = _fact(x.base, _SANGONG_ROW, rf"{y - 1}年决算数")
+        final = _fact(x.base, _SANGONG_ROW, rf"{y}年决算数")
         extra = ""
         if have is not None and have.value and cur is not None and cur.value is not None:
             # what a reader can derive instead; reported, not scored (the formula asks for 预算数)
@@ -230,7 +248,7 @@ def _text_budget_adjustment(claims: list[Claim]) -> tuple[Claim, Claim] | None:
         if "年初" not in cs[0].paragraph.text:
             continue
         for k, c in enumerate(cs):
-            if c.kind == ClaimKind.CHANGE and c.sign == 1 and c.compare_to is None and c.is_money:
+            if c.kind == Kind.CHANGE and c.sign == 1 and c.compare_to is None and c.is_money:
                 budgets = [b for b in cs[:k] if b.role == "budget" and b.is_money and not b.approx]
                 if budgets:
                     base = next((b for b in reversed(budgets) if "支出" in b.subject), budgets[-1])
@@ -239,7 +257,7 @@ def _text_budget_adjustment(claims: list[Claim]) -> tuple[Claim, Claim] | None:
 
 
 def _budget_control(x: PerfInputs) -> Computed:
-    adj = _op(_fact(x.base, r"预算调整|追加", r"."), "本年追加预算")
+    adj = _op(_fact(x.base, _ADJUSTMENT_ROW, r"."), "本年追加预算")
     found = _text_budget_adjustment(x.claims)
     if found is None:
         return Missing("文中未找到年初预算与本年追加预算")
@@ -253,9 +271,10 @@ def _budget_control(x: PerfInputs) -> Computed:
 
 
 def _building(actual_rx: str, approved_rx: str, what: str) -> Callable[[PerfInputs], Computed]:
+    precompile(actual_rx, approved_rx)
     def compute(x: PerfInputs) -> Computed:
-        actual = _fact(x.base, r"楼堂馆所", actual_rx)
-        approved = _fact(x.base, r"楼堂馆所", approved_rx)
+        actual = _fact(x.base, _BUILDING_ROW, actual_rx)
+        approved = _fact(x.base, _BUILDING_ROW, approved_rx)
         a = actual.value if actual else None
         b = approved.value if approved else None
         if (a in (None, 0)) and (b in (None, 0)) and (actual or approved):
@@ -300,9 +319,14 @@ INDICATORS: tuple[Indicator, ...] = (
 )
 
 
+_INDICATOR_RES = tuple((re.compile(ind.pattern), ind) for ind in INDICATORS)
+
+
 def indicator_for(name: str) -> Indicator | None:
-    for ind in INDICATORS:
-        if re.search(ind.pattern, name):
+    if "率" not in name:  # every indicator is a rate: most names are ruled out here
+        return None
+    for rx, ind in _INDICATOR_RES:
+        if rx.search(name):
             return ind
     return None
 

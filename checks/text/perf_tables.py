@@ -14,20 +14,45 @@ from decimal import Decimal, InvalidOperation
 
 from checks.grid import SheetGrid
 
-_WS = re.compile(r"[\s\u3000]+")
+_YEAR_COLUMN = re.compile(r"\d{4}年(?:预算|决算)数")
+_AMOUNT_HEADER = re.compile(r"决算数|预算数|编制数")
+_UNIT_NOTE = re.compile(r"单位[：:]([^，。]*)")
+_HEADER_YEAR = re.compile(r"(\d{4})年")
 _MAX_IN_NAME = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[）)]")
 _NUMERIC = re.compile(r"^-?\d{1,3}(?:,\d{3})*(?:\.\d+)?$|^-?\d+(?:\.\d+)?$")
 
 
+_COMPILED: dict[str, re.Pattern[str]] = {}
+
+
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """The compiled pattern (a few dozen distinct ones): cheaper than re's own cache lookup."""
+    rx = _COMPILED.get(pattern)
+    if rx is None:
+        rx = _COMPILED[pattern] = re.compile(pattern)
+    return rx
+
+
+def precompile(*patterns: str) -> None:
+    """Compile the fixed label patterns at import: compiling a CJK alternation or character class
+    builds a 64K table, a memory peak in whichever check compiles it first."""
+    for p in patterns:
+        _compiled(p)
+
+
 def norm(v: object) -> str:
-    return _WS.sub("", str(v)) if v is not None else ""
+    """The cell as text without any whitespace (split() drops what the regex [\\s\\u3000]+ would)."""
+    if v is None:
+        return ""
+    s = v if type(v) is str else str(v)
+    return "".join(s.split()) if s else s
 
 
 def to_number(v: object) -> tuple[Decimal, int] | None:
     """Cell -> (value, printed decimals); '110,700.00' and 5 and '　7' are numbers, '——' is not."""
     if isinstance(v, bool) or v is None:
         return None
-    if isinstance(v, int | float):
+    if isinstance(v, (int, float)):
         d = Decimal(repr(v)).normalize() if isinstance(v, float) else Decimal(v)
         exp = d.as_tuple().exponent
         if isinstance(exp, int) and exp > 0:
@@ -137,35 +162,35 @@ def parse_score_table(grid: SheetGrid) -> ScoreTable | None:
     g2: ScoreGroup | None = None
     item: ScoreItem | None = None
 
-    def cell(row: list[object], c: int | None) -> str:
-        return norm(row[c]) if c is not None and c < len(row) else ""
+    def cell(texts: list[str], c: int | None) -> str:
+        return texts[c] if c is not None and c < len(texts) else ""
 
-    def split_max(text: str, key: str, row: list[object]) -> tuple[str, Decimal | None]:
-        m = _MAX_IN_NAME.search(text)
+    def split_max(text: str, key: str, texts: list[str]) -> tuple[str, Decimal | None]:
+        m = _MAX_IN_NAME.search(text) if "分" in text else None
         name = _MAX_IN_NAME.sub("", text) if m else text
-        mx = to_number(cell(row, max_col.get(key)))
+        mx = to_number(cell(texts, max_col.get(key)))
         if mx is not None:
             return name, mx[0]
         return name, Decimal(m.group(1)) if m else None
 
     for r in range(hr + 1, grid.n_rows):
         row = grid.rows[r]
-        texts = [norm(v) for v in row]
+        texts = [norm(v) for v in row]  # once per row: every column below reads these
         if not any(texts) or all(t in ("", "指标") for t in texts):
             continue
-        n1, m1 = split_max(cell(row, cols["l1"]), "l1", row)
+        n1, m1 = split_max(cell(texts, cols["l1"]), "l1", texts)
         if n1 or m1 is not None:
             if g1 is None or (n1 and n1 != g1.name) or (not n1 and m1 is not None):
                 g1 = ScoreGroup(1, n1, m1, r, cols["l1"])
                 groups.append(g1)
                 g2 = None
         if "l2" in cols:
-            n2, m2 = split_max(cell(row, cols["l2"]), "l2", row)
+            n2, m2 = split_max(cell(texts, cols["l2"]), "l2", texts)
             if (n2 or m2 is not None) and g1 is not None:
                 if g2 is None or (n2 and n2 != g2.name) or (not n2 and m2 is not None):
                     g2 = ScoreGroup(2, n2, m2, r, cols["l2"])
                     g1.children.append(g2)
-        n3, m3 = split_max(cell(row, cols["l3"]), "l3", row)
+        n3, m3 = split_max(cell(texts, cols["l3"]), "l3", texts)
         if n3:
             if item is not None and m3 is None and "l3" in max_col and g2 is not None and item in g2.items:
                 item.name = f"{item.name}/{n3}"  # shares a merged 分值 cell with the row above
@@ -178,14 +203,14 @@ def parse_score_table(grid: SheetGrid) -> ScoreTable | None:
         if item is None:
             continue
         for key, attr in (("criterion", "criterion"), ("formula", "formula")):
-            t = cell(row, cols.get(key))
+            t = cell(texts, cols.get(key))
             if t and key in cols:
                 setattr(item, attr, (getattr(item, attr) + "\n" + str(row[cols[key]]).strip()).strip())
         if item.score is None:
-            got = to_number(cell(row, sc))
+            got = to_number(cell(texts, sc))
             at = (r, sc)
             if got is None and len(row) <= sc and row:
-                got = to_number(cell(row, len(row) - 1)) if len(row) - 1 > last_level_col else None
+                got = to_number(cell(texts, len(row) - 1)) if len(row) - 1 > last_level_col else None
                 at = (r, len(row) - 1)
             if got is not None:
                 item.score, item.score_decimals = got
@@ -216,15 +241,18 @@ class BaseData:
     unit: str  # money unit of the table: '元' or '万元'
     facts: list[Fact]
 
-    def get(self, label: str, header: str) -> Fact | None:
-        """First fact whose row label and column header match the regexes."""
+    def get(self, label: str, header: str | tuple[str, ...]) -> Fact | None:
+        """First fact whose row label and column header match the regexes (a tuple of header
+        regexes: any of them, as their alternation would, without compiling one during the check)."""
+        label_rx = _compiled(label)
+        header_rxs = [_compiled(h) for h in header] if isinstance(header, tuple) else [_compiled(header)]
         for f in self.facts:
-            if re.search(label, f.label) and re.search(header, f.header):
+            if label_rx.search(f.label) and any(rx.search(f.header) for rx in header_rxs):
                 return f
         return None
 
     def report_year(self) -> int | None:
-        years = [int(m.group(1)) for f in self.facts if (m := re.search(r"(\d{4})年", f.header))]
+        years = [int(m.group(1)) for f in self.facts if (m := _HEADER_YEAR.search(f.header))]
         return max(years) if years else None
 
 
@@ -242,22 +270,23 @@ def _clean_label(s: str) -> str:
 
 def parse_base_data(grid: SheetGrid) -> BaseData | None:
     """Facts of a 绩效基础数据表 grid (label × header -> value), or None when it is not one."""
-    flat = [norm(v) for row in grid.rows for v in row]
+    normed = [[norm(v) for v in row] for row in grid.rows]  # each cell normalised once
+    flat = [t for row in normed for t in row]
     titled = any("基础数据" in t and len(t) <= 30 for t in flat)
     # untitled: still the 绩效 layout (三公经费 and 公用经费 rows under 'YYYY年决算数' columns),
     # never a 公开07表 whose 三公 columns say just 预算数/决算数
     laid_out = (
         any(t.startswith("三公经费") for t in flat)
         and any(t.startswith("公用经费") for t in flat)
-        and any(re.fullmatch(r"\d{4}年(?:预算|决算)数", t) for t in flat)
+        and any(_YEAR_COLUMN.fullmatch(t) for t in flat)
     )
     if not (titled or laid_out):
         return None
-    if not any(re.search(r"决算数|预算数|编制数", t) and len(t) <= 20 for t in flat):
+    if not any(len(t) <= 20 and _AMOUNT_HEADER.search(t) for t in flat):
         return None
     unit = "万元"
     for t in flat:
-        m = re.search(r"单位[：:]([^，。]*)", t)
+        m = _UNIT_NOTE.search(t) if "单位" in t else None
         if m:
             unit = "万元" if "万元" in m.group(1) else ("元" if "元" in m.group(1) else unit)
             break
@@ -265,13 +294,11 @@ def parse_base_data(grid: SheetGrid) -> BaseData | None:
     headers: list[str] = []
     group = ""
     for r, row in enumerate(grid.rows):
-        cells = [str(v) if v is not None else "" for v in row]
+        cells = normed[r]  # to_number and _clean_label normalise first: the normalised text will do
         rest = cells[1:]
-        numeric = [
-            to_number(v) is not None or norm(v).endswith("%") or norm(v) in ("——", "—", "-") for v in rest
-        ]
-        if len(cells) >= 3 and any(norm(v) for v in rest) and not any(numeric):
-            headers = [norm(v) for v in cells]
+        numeric = [to_number(t) is not None or t.endswith("%") or t in ("——", "—", "-") for t in rest]
+        if len(cells) >= 3 and any(rest) and not any(numeric):
+            headers = cells
             group = _clean_label(cells[0])
             continue
         if not headers or not any(numeric):
@@ -279,7 +306,7 @@ def parse_base_data(grid: SheetGrid) -> BaseData | None:
         label = _clean_label(cells[0]) or group
         for c, v in enumerate(row[1:], start=1):
             h = headers[c] if c < len(headers) else ""
-            t = norm(v)
+            t = cells[c]
             pct = t.endswith("%")
             got = to_number(t[:-1] if pct else v)
             if got and not pct and isinstance(v, float) and "率" in h and abs(got[0]) <= 2:

@@ -93,7 +93,9 @@ class Tally:
     def _count(self, rule: str, passed: bool) -> None:
         self.checked += 1
         self.passed += passed
-        c = self.per_rule.setdefault(rule, [0, 0])
+        c = self.per_rule.get(rule)
+        if c is None:
+            c = self.per_rule[rule] = [0, 0]
         c[0] += 1
         c[1] += passed
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from checks.findings import Severity
-from checks.text.claims import Claim, ClaimKind
+from checks.text.claims import Claim, Kind
 from checks.text.interval import HUNDRED, Interval, interval_sum, pct_point, round_half_up
 from checks.text.paragraphs import Paragraph, heading_marker
 from checks.text.rules import Tally, fmt_pct, make_finding
@@ -20,6 +20,8 @@ from checks.text.rules import Tally, fmt_pct, make_finding
 _QIZHONG = re.compile(r"其中\s*[：:，,]?")
 _ZHONG = re.compile(r"中\s*[，,]")  # 3383.61万元中，财政拨款支出…
 _MAINLY = re.compile(r"主要(?:原因)?(?:是|为|有|用于|包括)[：:]?")
+_PAREN_LIST = re.compile(r"[（(]\s*(?:含|其中|包括)[^）)]*[）)]")
+_QIZHONG_END = re.compile(r"其中\s*[：:]\s*$")
 _SENT_END = "。！？!?\n"
 
 
@@ -35,8 +37,8 @@ def _eligible(c: Claim) -> bool:
     if c.value is None or c.approx:
         return False
     if c.is_money:
-        return c.kind in (ClaimKind.AMOUNT, ClaimKind.CHANGE) and c.role != "prior"
-    return c.kind == ClaimKind.COUNT
+        return c.kind in (Kind.AMOUNT, Kind.CHANGE) and c.role != "prior"
+    return c.kind == Kind.COUNT
 
 
 def _band(items: list[Claim]) -> Interval:
@@ -66,6 +68,25 @@ class _List:
     may_end_early: bool = True  # a '，'-separated list may stop before the sentence does
 
 
+class ParagraphLists:
+    """The lists of each paragraph, found once for W-5 and W-6/11 (one check call's claims)."""
+
+    __slots__ = ("_found",)
+
+    def __init__(self) -> None:
+        self._found: dict[int, list[_List]] = {}  # id(paragraph) -> its lists
+
+    def of(self, claims: list[Claim]) -> list[_List]:
+        """Lists among one paragraph's claims (all claims of one paragraph, in text order)."""
+        if not claims:
+            return []
+        key = id(claims[0].paragraph)
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = _lists_in_paragraph(claims)
+        return found
+
+
 def _lists_in_paragraph(claims: list[Claim]) -> list[_List]:
     if not claims:
         return []
@@ -73,47 +94,48 @@ def _lists_in_paragraph(claims: list[Claim]) -> list[_List]:
     text = p.text
     out: list[_List] = []
     markers: list[tuple[int, int, str]] = []
-    for rx, name in ((_QIZHONG, "其中"), (_MAINLY, "主要是")):
-        markers += [(m.start(), m.end(), name) for m in rx.finditer(text)]
-    for m in _ZHONG.finditer(text):
-        if any(c.span[1] == m.start() and _eligible(c) for c in claims):
-            markers.append((m.start(), m.end(), "中"))
+    if "其中" in text:
+        markers += [(m.start(), m.end(), "其中") for m in _QIZHONG.finditer(text)]
+    if "主要" in text:
+        markers += [(m.start(), m.end(), "主要是") for m in _MAINLY.finditer(text)]
+    eligible = [c for c in claims if _eligible(c)]  # the figures a list may hold, in text order
+    if "中" in text:
+        for m in _ZHONG.finditer(text):
+            if any(c.span[1] == m.start() for c in eligible):
+                markers.append((m.start(), m.end(), "中"))
+    if not markers:
+        return _paren_lists(claims, text)
     markers.sort()
+    free = [c for c in eligible if not c.in_parens]
     for start, end, name in markers:
         if name == "其中" and start > 0 and text[start - 1] in _SENT_END:
             limit = 0  # '。其中': the total closes the previous sentence
         else:
             limit = max(text.rfind(ch, 0, start) for ch in _SENT_END) + 1
-        before = [
-            c
-            for c in claims
-            if limit <= c.span[0] and c.span[1] <= start and not c.in_parens and _eligible(c)
-        ]
+        before = [c for c in free if limit <= c.span[0] and c.span[1] <= start]
         if not before:
             continue
         total = before[-1]
         stop = _sentence_end(text, end)
         if name == "主要是":
             semi = min([i for i in (text.find("；", end), text.find(";", end)) if i != -1] or [stop])
-            if not any(end <= c.span[0] < semi and _eligible(c) for c in claims):
+            if not any(end <= c.span[0] < semi for c in eligible):
                 stop = min(stop, semi)  # '…191万元，主要用于…；电子政务…368万元': a description, no parts
         nxt = [
             a
             for a, b, kind in markers
-            if end <= a < stop and not (kind == "主要是" and _describes(claims, text, b))
+            if end <= a < stop and not (kind == "主要是" and _describes(eligible, text, b))
         ]
         stop = min([stop] + nxt)
         fam = _unit_family(total)
-        parts = [
-            c for c in claims
-            if end <= c.span[0] < stop and _eligible(c) and not c.in_parens and _unit_family(c) == fam
-        ]  # fmt: skip
-        if total.kind == ClaimKind.AMOUNT:
-            parts = [c for c in parts if c.kind == ClaimKind.AMOUNT]
-        if limit == 0 and parts and total.kind == ClaimKind.AMOUNT:
+        parts = [c for c in free if end <= c.span[0] < stop and _unit_family(c) == fam]
+        if total.kind == Kind.AMOUNT:
+            parts = [c for c in parts if c.kind == Kind.AMOUNT]
+        if limit == 0 and parts and total.kind == Kind.AMOUNT:
             # '。其中' looks back across a sentence end, where several figures may be the whole
             # ('…支出197.84万元，年末结转和结余0万元。其中：…'): take the last one the parts make up
-            fitting = [c for c in before if c.kind == ClaimKind.AMOUNT and _band(parts).overlaps(c.interval())]
+            band = _band(parts)
+            fitting = [c for c in before if c.kind == Kind.AMOUNT and band.overlaps(c.interval())]
             if fitting:
                 total = fitting[-1]
         roles = {c.role for c in parts}
@@ -133,7 +155,9 @@ def _lists_in_paragraph(claims: list[Claim]) -> list[_List]:
 def _paren_lists(claims: list[Claim], text: str) -> list[_List]:
     """（含 a、b…） under the figure right before the parenthesis."""
     out: list[_List] = []
-    for m in re.finditer(r"[（(]\s*(?:含|其中|包括)[^）)]*[）)]", text):
+    if "（" not in text and "(" not in text:
+        return out
+    for m in _PAREN_LIST.finditer(text):
         total = next(
             (c for c in claims if c.span[1] <= m.start() and text[c.span[1] : m.start()].strip() == ""), None
         )
@@ -148,25 +172,38 @@ def _paren_lists(claims: list[Claim], text: str) -> list[_List]:
     return out
 
 
-def _describes(claims: list[Claim], text: str, end: int) -> bool:
-    """'公用经费358.02万元，占25.83%，主要包括办公费、差旅费；': a 主要… that names items, no figures."""
+def _describes(eligible: list[Claim], text: str, end: int) -> bool:
+    """'公用经费358.02万元，占25.83%，主要包括办公费、差旅费；': a 主要… that names items, no figures
+    (`eligible`: the paragraph's figures a list may hold)."""
     stop = min([i for i in (text.find(ch, end) for ch in "；;。") if i != -1] or [len(text)])
-    return not any(end <= c.span[0] < stop and _eligible(c) for c in claims)
+    return not any(end <= c.span[0] < stop for c in eligible)
 
 
-def _by_paragraph(claims: list[Claim]) -> dict[Paragraph, list[Claim]]:
-    out: dict[Paragraph, list[Claim]] = {}
+def _by_paragraph(claims: list[Claim]) -> dict[int, list[Claim]]:
+    """id(paragraph) -> its claims (keyed by identity: hashing a Paragraph hashes all its fields)."""
+    out: dict[int, list[Claim]] = {}
     for c in claims:
-        out.setdefault(c.paragraph, []).append(c)
+        key = id(c.paragraph)
+        group = out.get(key)
+        if group is None:
+            out[key] = [c]
+        else:
+            group.append(c)
     return out
 
 
-def check_lists(claims: list[Claim], paragraphs: list[Paragraph], tally: Tally | None = None) -> Tally:
+def check_lists(
+    claims: list[Claim],
+    paragraphs: list[Paragraph],
+    tally: Tally | None = None,
+    lists: ParagraphLists | None = None,
+) -> Tally:
     """W-5 over in-paragraph lists and paragraph-spanning 其中： lists."""
     tally = Tally() if tally is None else tally
+    lists = ParagraphLists() if lists is None else lists
     by_p = _by_paragraph(claims)
     for cs in by_p.values():
-        for lst in _lists_in_paragraph(cs):
+        for lst in lists.of(cs):
             _judge_list(lst, cs, tally)
     _check_paragraph_lists(paragraphs, by_p, tally)
     return tally
@@ -176,10 +213,6 @@ def _judge_list(lst: _List, para_claims: list[Claim], tally: Tally) -> None:
     total, parts = lst.total, lst.parts
     tv = total.interval()
     band = _band(parts)
-    unit = "万元" if total.is_money else (total.unit or "")
-    d = max(c.decimals for c in [total, *parts])
-    s_mid = sum((c.wan() for c in parts), Decimal(0))
-    names = "＋".join(_num(c) for c in parts)
     if band.overlaps(tv):
         tally.ok("W-5")
         return
@@ -197,6 +230,7 @@ def _judge_list(lst: _List, para_claims: list[Claim], tally: Tally) -> None:
         if _shares_declare_partial(parts, para_claims):
             tally.ok("W-5")
             return
+        names, s_mid, d, unit = _sum_text(total, parts)
         tally.fail(
             make_finding(
                 "W-5",
@@ -214,6 +248,7 @@ def _judge_list(lst: _List, para_claims: list[Claim], tally: Tally) -> None:
         if lst.may_end_early and k >= 1 and "、" not in lst.seps[k] and _band(running).overlaps(tv):
             tally.ok("W-5")
             return
+    names, s_mid, d, unit = _sum_text(total, parts)
     tally.fail(
         make_finding(
             "W-5",
@@ -226,6 +261,14 @@ def _judge_list(lst: _List, para_claims: list[Claim], tally: Tally) -> None:
             args={"total": total.wan(), "sum": s_mid},
         )
     )
+
+
+def _sum_text(total: Claim, parts: list[Claim]) -> tuple[str, Decimal, int, str]:
+    """What a W-5 message shows: the parts as printed, their sum, its decimals and unit."""
+    names = "＋".join(_num(c) for c in parts)
+    s_mid = sum((c.wan() for c in parts), Decimal(0))
+    d = max(c.decimals for c in [total, *parts])
+    return names, s_mid, d, "万元" if total.is_money else (total.unit or "")
 
 
 def _shares_declare_partial(parts: list[Claim], para_claims: list[Claim]) -> bool:
@@ -241,9 +284,9 @@ def _share_after(part: Claim, para_claims: list[Claim]) -> Claim | None:
     if i is None:
         return None
     for c in para_claims[i + 1 :]:
-        if c.kind == ClaimKind.SHARE and c.sentence == part.sentence:
+        if c.kind == Kind.SHARE and c.sentence == part.sentence:
             return c
-        if c.value is not None and c.kind not in (ClaimKind.YEAR, ClaimKind.DATE):
+        if c.value is not None and c.kind not in (Kind.YEAR, Kind.DATE):
             return None
     return None
 
@@ -256,21 +299,19 @@ def _amount_vector(p: Paragraph, claims: list[Claim], upto: int | None = None) -
         cut = m.start()
     return [
         c for c in claims
-        if c.span[1] <= cut and c.is_money and c.kind == ClaimKind.AMOUNT and c.role != "prior"
+        if c.span[1] <= cut and c.is_money and c.kind == Kind.AMOUNT and c.role != "prior"
         and not c.approx and not c.in_parens and c.value is not None
     ]  # fmt: skip
 
 
-def _check_paragraph_lists(
-    paragraphs: list[Paragraph], by_p: dict[Paragraph, list[Claim]], tally: Tally
-) -> None:
+def _check_paragraph_lists(paragraphs: list[Paragraph], by_p: dict[int, list[Claim]], tally: Tally) -> None:
     """'…支出预算为17万元，支出决算为10.08万元，…其中：' + one paragraph per item (columns add up)."""
     for i, p in enumerate(paragraphs):
-        m = re.search(r"其中\s*[：:]\s*$", p.text)
+        m = _QIZHONG_END.search(p.text) if "其中" in p.text else None
         if not m:
             continue
         start = max(p.text.rfind(ch, 0, m.start() - 1) for ch in _SENT_END) + 1
-        totals = [c for c in _amount_vector(p, by_p.get(p, []), upto=m.start()) if c.span[0] >= start]
+        totals = [c for c in _amount_vector(p, by_p.get(id(p), []), upto=m.start()) if c.span[0] >= start]
         if not totals:
             continue
         rows: list[list[Claim]] = []
@@ -280,7 +321,7 @@ def _check_paragraph_lists(
             hm = heading_marker(q.text)
             if hm and len(q.text) <= 40 and "。" not in q.text:
                 break
-            vec = _amount_vector(q, by_p.get(q, []))
+            vec = _amount_vector(q, by_p.get(id(q), []))
             if not vec:
                 break
             rows.append(vec)
@@ -307,7 +348,7 @@ def _share_part(s: Claim, sent: list[Claim]) -> Claim | None:
     """The figure a share refers to: the nearest money/count figure before it in the sentence."""
     i = sent.index(s)
     for c in reversed(sent[:i]):
-        if c.kind == ClaimKind.SHARE:
+        if c.kind == Kind.SHARE:
             return None
         if _eligible(c) and not c.in_parens:
             return c
@@ -321,14 +362,17 @@ def _sentences(claims: list[Claim]) -> list[list[Claim]]:
     return list(groups.values())
 
 
-def check_shares(claims: list[Claim], tally: Tally | None = None) -> Tally:
+def check_shares(claims: list[Claim], tally: Tally | None = None, lists: ParagraphLists | None = None) -> Tally:
     """W-11 for each share whose denominator the paragraph prints; W-6 per enumeration."""
     tally = Tally() if tally is None else tally
+    found = ParagraphLists() if lists is None else lists
     by_p = _by_paragraph(claims)
     for para_claims in by_p.values():
-        lists = _lists_in_paragraph(para_claims)
+        para_lists = found.of(para_claims)  # found for W-5 already, when both run
+        if not any(c.kind == Kind.SHARE for c in para_claims):
+            continue
         for sent in _sentences(para_claims):
-            shares = [c for c in sent if c.kind == ClaimKind.SHARE and c.value is not None]
+            shares = [c for c in sent if c.kind == Kind.SHARE and c.value is not None]
             if not shares:
                 continue
             parts = {id(s): _share_part(s, sent) for s in shares}
@@ -339,7 +383,7 @@ def check_shares(claims: list[Claim], tally: Tally | None = None) -> Tally:
                     level += 1
                 groups.setdefault((_norm_measure(s.denominator or ""), level), []).append(s)
             for group in groups.values():
-                _judge_share_group(group, parts, lists, para_claims, tally)
+                _judge_share_group(group, parts, para_lists, para_claims, tally)
     return tally
 
 
@@ -355,16 +399,26 @@ def _resolve_total(
                     return lst.total
     if not den:
         return None
-    followed_by_share = (
-        {id(c) for c in para_claims if _share_after(c, para_claims) is not None} if part else set()
-    )
+    followed_by_share = _followed_by_share(para_claims) if part else set()
     for c in para_claims:
         if c is part or id(c) in followed_by_share or not _eligible(c) or c.span[0] > s.span[0]:
             continue
         subj = _norm_measure(c.subject)
-        if subj and (den == subj or den in subj or subj in den) and c.kind == ClaimKind.AMOUNT:
+        if subj and (den == subj or den in subj or subj in den) and c.kind == Kind.AMOUNT:
             return c
     return None
+
+
+def _followed_by_share(para_claims: list[Claim]) -> set[int]:
+    """ids of the claims whose `_share_after` is a share: one pass from the end, not one walk each."""
+    out: set[int] = set()
+    nxt: Claim | None = None  # the nearest later claim that ends the walk: a share or another figure
+    for c in reversed(para_claims):
+        if nxt is not None and nxt.kind == Kind.SHARE and nxt.sentence == c.sentence:
+            out.add(id(c))
+        if c.kind == Kind.SHARE or (c.value is not None and c.kind not in (Kind.YEAR, Kind.DATE)):
+            nxt = c
+    return out
 
 
 def _judge_share_group(

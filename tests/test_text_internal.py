@@ -465,3 +465,11 @@ def test_w11_descriptive_lists_do_not_cut_a_breakdown():
     assert [(f.rule, f.expected, f.actual) for f in bad.findings if f.rule == "W-11"] == [
         ("W-11", "25.83%", "18.08%")
     ]
+
+
+def test_parenthesised_parts_above_their_total():
+    # a （含…） list of three parts over its total: a finding, not an internal error
+    f = only(run("本年支出100万元（含工资50万元、公用经费40万元、其他支出30万元）。"), "W-5")
+    assert (f.severity.value, f.expected, f.actual) == ("error", "100万元", "120万元")
+    assert f.message.startswith("所列分项 ") and f.message.endswith("大于总数 100万元")
+    assert found(run("本年支出120万元（含工资50万元、公用经费40万元、其他支出30万元）。")) == []

@@ -168,7 +168,7 @@ def _paren_lists(claims: list[Claim], text: str) -> list[_List]:
             c for c in claims if m.start() < c.span[0] < m.end() and _eligible(c) and _unit_family(c) == fam
         ]
         if parts:
-            out.append(_List(total, parts, "含", []))
+            out.append(_List(total, parts, "含", [], may_end_early=False))  # the parenthesis bounds it
     return out
 
 

@@ -206,28 +206,26 @@ class _Cells:
     """The table side of one grounding run: `_cell` answers (the same refs, denominators and 三公
     cells, recur per claim) and where a cell sits (for messages), each found once."""
 
-    __slots__ = ("model", "_found", "_places")
+    __slots__ = ("model", "_found")
 
     def __init__(self, model: WorkbookModel) -> None:
         self.model = model
         self._found: dict[tuple[str, ...], tuple[Cell | None, str | None]] = {}
-        # (sheet, A1) -> (table, block, row key, column). Not id(cell): the model makes a fresh Cell
-        # on each access, and the id of one already collected can come back for another cell
-        self._places: dict[tuple[str, str], tuple] | None = None
 
     def where(self, cell: Cell) -> str:
-        """'公开05表合计行“合计”（C9）': the table, row and column a grounded cell sits in."""
-        if self._places is None:
-            self._places = {}
-            for t in self.model.tables:  # a cell listed twice is described by its first place
-                for block, rows in t.blocks.items():
-                    for key, row in rows.items():
-                        for col, c in row.cells.items():
-                            self._places.setdefault((c.sheet, c.ref.cell), (t, block, key, col))
-        place = self._places.get((cell.sheet, cell.ref.cell))
-        if place is None:
-            return f"{cell.sheet}!{cell.ref.cell}"
-        return f"{_row_desc(*place)}（{cell.ref.cell}）"
+        """'公开05表合计行“合计”（C9）': the table, row and column a grounded cell sits in.
+
+        Found by position (sheet, row, column) in table order, first place wins; no Cell is made
+        (the model makes them on access), so only a message pays for this."""
+        for t in self.model.tables:  # rows of a continuation may sit on another sheet: test each row
+            for block, rows in t.blocks.items():
+                for key, row in rows.items():
+                    if row.row != cell.row or row.layout.sheet != cell.sheet:
+                        continue
+                    for col, c in row.layout.cols.items():
+                        if c == cell.col:
+                            return f"{_row_desc(t, block, key, col)}（{cell.ref.cell}）"
+        return f"{cell.sheet}!{cell.ref.cell}"
 
     def __call__(self, refs: list[str]) -> tuple[Cell | None, str | None]:
         key = tuple(refs)

@@ -24,6 +24,7 @@ _YEAR = re.compile(r"(20\d\d)\s*年")
 _NOTE = re.compile(r"^(注|说明|备注)\s*\d*\s*[:：]")
 _CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
 _SENTENCE = re.compile(r"[，。；！？]")
+_CONTINUED = re.compile(r"[（(](续|续表|公开\d+表)[）)]$")
 _YEAR_CELL = re.compile(r"(20\d\d)年度?")
 
 
@@ -54,7 +55,7 @@ class Region:
 
 def table_key_of_title(text: object) -> str | None:
     """'永州市…2018年度收入支出决算总表' -> '01'; None for paragraphs and other cells."""
-    s = re.sub(r"[（(](续|续表|公开\d+表)[）)]$", "", norm_text(text))
+    s = _CONTINUED.sub("", norm_text(text))
     if not s or len(s) > 60 or _SENTENCE.search(s) or not s.endswith("表"):
         return None
     for key in _TITLE_ORDER:

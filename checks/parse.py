@@ -26,6 +26,10 @@ from checks.values import amount_status
 
 _CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
 _ECON = re.compile(r"^3\d{2}(\d{2})?$")
+_SUB_PREFIX = re.compile(r"^其中[:：]?")
+_AMOUNT_HEAD = re.compile(r"决算数|金额|合计|本年支出")  # 06 amount columns
+_LABEL_HEAD = re.compile(r"编码|名称")
+_CAR_TOTAL = re.compile(r"购置及运行|购置和运行")  # a 三公 公务用车 subtotal header
 UNIT_SCALE = {"万元": ONE, "元": Decimal("0.0001"), "千元": Decimal("0.1")}
 
 
@@ -61,9 +65,22 @@ def parse_region(reg: Region, workbook_unit: str | None) -> Table:
     return t
 
 
+# id of a pattern list of layouts.py -> (the list, its patterns compiled)
+_COMPILED: dict[int, tuple[list, list[tuple[re.Pattern, str]]]] = {}
+
+
+def _compiled(patterns: list[tuple[str, str]]) -> list[tuple[re.Pattern, str]]:
+    """The list compiled on first use, once per process (a CJK pattern costs time and ~100 KB to compile)."""
+    found = _COMPILED.get(id(patterns))
+    if found is None or found[0] is not patterns:
+        found = _COMPILED[id(patterns)] = (patterns, [(re.compile(pat), key) for pat, key in patterns])
+    return found[1]
+
+
 def _match(patterns: list[tuple[str, str]], text: str) -> str | None:
-    for pat, key in patterns:
-        if re.search(pat, text):
+    """The key of the first pattern found in `text`."""
+    for rx, key in _compiled(patterns):
+        if rx.search(text):
             return key
     return None
 
@@ -187,7 +204,7 @@ def _block_rows(reg: Region, key: str, block: str, label_col: int, cols: dict[st
         printed = str(raw).strip()
         sub = label.startswith("其中")  # "其中：…" lines are parts of the line above, not additive
         if sub:
-            label = norm_label(re.sub(r"^其中[:：]?", "", label))
+            label = norm_label(_SUB_PREFIX.sub("", label))
         code = class_code_for_name(label) if block == "支出" else None
         row_key = code or _match(ROW_LABELS[key][block], label)
         if key == "04" and row_key in FUNDS_04 and context:
@@ -215,7 +232,7 @@ def _parse_econ(reg: Region, t: Table, scale: Decimal) -> None:
     amount_cols = [
         c
         for c, path in reg.paths.items()
-        if path and re.search(r"决算数|金额|合计|本年支出", path[-1]) and not re.search(r"编码|名称", path[-1])
+        if path and _AMOUNT_HEAD.search(path[-1]) and not _LABEL_HEAD.search(path[-1])
     ]
     rows: dict[str, Row] = {}
     for r in range(reg.data_start, reg.data_end):
@@ -257,7 +274,7 @@ def sangong_column_key(path: list[str]) -> str | None:
         return None
     for part in reversed(path):
         item = _match(SANGONG_ITEMS, part)
-        if item is None and re.search(r"购置及运行|购置和运行", part):
+        if item is None and _CAR_TOTAL.search(part):
             item = "公务用车小计"
         if item:
             return f"{kind}:{item}"

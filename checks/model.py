@@ -82,7 +82,7 @@ class Row:
     same cell asked for again (or met in `cells`) is the same object; `cells` builds the others
     on the fly, so a large table never holds a Cell per amount."""
 
-    __slots__ = ("key", "_label", "row", "code", "label_col", "values", "layout", "_issued")
+    __slots__ = ("key", "_label", "row", "code", "label_col", "values", "layout", "_issued", "terms")
 
     def __init__(self, key: str, label: str | int, row: int, layout: Layout, values: list[object],
                  code: str | None = None, label_col: int | None = None):
@@ -94,6 +94,9 @@ class Row:
         self.code = code  # 功能/经济分类 code when the row has one
         self.label_col = label_col  # where the printed label sits
         self._issued: dict[str, Cell] | None = None
+        # column key -> the rule evaluator's Term (checks.rules.evaluate), shared by every rule of
+        # the check: each amount is parsed once however many identities use it
+        self.terms: dict[str, object] | None = None
 
     @property
     def label(self) -> str:

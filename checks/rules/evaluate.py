@@ -97,6 +97,18 @@ class Term:
 _ZERO = Decimal(0)
 
 
+def term_of(row: Row, col: str, table: Table, block: str) -> Term:
+    """The Term of `row` under `col`, made once per check and shared by every rule that uses it
+    (a row belongs to one table block, so the description is the same for all of them)."""
+    memo = row.terms
+    if memo is None:
+        row.terms = memo = {}
+    found = memo.get(col)
+    if found is None:
+        memo[col] = found = Term(row, col, table=table, block=block)
+    return found
+
+
 @dataclass
 class Context:
     model: WorkbookModel
@@ -166,7 +178,7 @@ def resolve(model: WorkbookModel, ref: str, *, missing_zero: bool = False) -> li
                 return []
             raise Unlocated(t, f"“{row_sel}”行")
         if col in row.layout.cols:
-            return [Term(row, col, table=t, block=block)]
+            return [term_of(row, col, t, block)]
         keys = [row_sel]
     elif row_sel.startswith("@above:"):
         stop = row_sel.split(":", 1)[1]
@@ -195,7 +207,7 @@ def resolve(model: WorkbookModel, ref: str, *, missing_zero: bool = False) -> li
             if col not in t.columns.get(block, []):
                 raise Unlocated(t, f"“{col}”列")
             raise Unlocated(t, f"“{k}”行的“{col}”")
-        terms.append(Term(row, col, table=t, block=block))
+        terms.append(term_of(row, col, t, block))
     return terms
 
 
@@ -380,26 +392,9 @@ def eval_row_sum(ctx: Context, rule: Rule) -> None:
         if not present:
             continue
         for row in t.rows("main"):
-            lhs = [Term(row, total, table=t, block="main")]
-            rhs = [Term(row, c, table=t, block="main") for c in present]
+            lhs = [term_of(row, total, t, "main")]
+            rhs = [term_of(row, c, t, "main") for c in present]
             judge_linear(ctx, rule, lhs, rhs)
-
-
-class _ColumnTerms:
-    """The Term of each row of one main-block column, made on first use and then shared."""
-
-    __slots__ = ("table", "col", "terms")
-
-    def __init__(self, table: Table, col: str):
-        self.table = table
-        self.col = col
-        self.terms: dict[str, Term] = {}
-
-    def __call__(self, row: Row) -> Term:
-        found = self.terms.get(row.key)
-        if found is None:
-            self.terms[row.key] = found = Term(row, self.col, table=self.table, block="main")
-        return found
 
 
 def eval_hierarchy(ctx: Context, rule: Rule) -> None:
@@ -420,17 +415,16 @@ def eval_hierarchy(ctx: Context, rule: Rule) -> None:
         tops = [r for r in coded if len(r.code) == levels[0]]
         total_row = t.row("main", "合计") if rule.spec.get("total", True) else None
         for col in t.columns.get("main", []):
-            term = _ColumnTerms(t, col)  # a row is kid and parent: its amount is read once
             if total_row is not None and tops:
-                lhs = [term(total_row)]
-                rhs = [term(r) for r in tops]
+                lhs = [term_of(total_row, col, t, "main")]
+                rhs = [term_of(r, col, t, "main") for r in tops]
                 judge_linear(ctx, rule, lhs, rhs)
             for parent in coded:
                 kids = kids_of.get(parent.code)
                 if not kids or not parent.has(col):
                     continue
-                lhs = [term(parent)]
-                rhs = [term(k) for k in kids if k.has(col)]
+                lhs = [term_of(parent, col, t, "main")]
+                rhs = [term_of(k, col, t, "main") for k in kids if k.has(col)]
                 judge_linear(ctx, rule, lhs, rhs)
 
 

@@ -33,61 +33,47 @@ class Unlocated(Exception):
 class Term:
     """One side-term of an identity: a row's amount under a column key, read from the grid row.
 
-    Value and status are parsed once, when first asked for; the description and the Cell only
-    when a message or the text checks need them."""
+    Status and value are read when the Term is made (once per cell and check: see `term_of`), plain
+    attributes for the evaluators' loops; the description and the Cell only when a message or the
+    text checks need them."""
 
-    __slots__ = ("row", "col", "raw", "_status", "_value", "_desc", "_table", "_block")
+    __slots__ = ("row", "col", "raw", "status", "value", "_desc", "_table", "_block")
 
     def __init__(self, row: Row | None, col: str | None = None, desc: str | None = None,
                  table: Table | None = None, block: str = ""):
         self.row = row  # None: a row absent from a table that lists only the 科目 it uses (= 0)
         self.col = col
-        if row is None:
-            self.raw = None
-        else:
-            c = row.layout.cols[col]  # KeyError without such a column
-            values = row.values
-            self.raw = values[c] if c < len(values) else None
-        self._status: str | None = None
-        self._value: Decimal | None = None
         self._desc = desc
         self._table = table  # with the block, for a lazy description
         self._block = block
+        if row is None:
+            self.raw = None
+            self.status = "absent"  # ok | empty | text | uncached; absent: a row the table does not list
+            self.value = _ZERO
+            return
+        c = row.layout.cols[col]  # KeyError without such a column
+        values = row.values
+        raw = self.raw = values[c] if c < len(values) else None
+        if raw.__class__ is float and raw - raw == 0:  # the common cell, parsed without detours
+            self.status = "ok"
+            v = float_to_decimal(raw)
+        else:
+            self.status = amount_status(raw)
+            v = amount_value(raw)
+            if v is None:
+                self.value = _ZERO
+                return
+        self.value = v * row.layout.scale or _ZERO
 
     @property
     def cell(self) -> Cell | None:
         return None if self.row is None else self.row.cell(self.col)
 
     @property
-    def status(self) -> str:
-        """ok | empty | text | uncached; 'absent' for a row the table does not list."""
-        if self._status is None:
-            self._status = "absent" if self.row is None else amount_status(self.raw)
-        return self._status
-
-    @property
     def desc(self) -> str:
         if self._desc is None:
             self._desc = _row_desc(self._table, self._block, self.row.key, self.col) if self._table else ""
         return self._desc
-
-    @property
-    def value(self) -> Decimal:
-        if self._value is None:
-            self._value = self._parse()
-        return self._value
-
-    def _parse(self) -> Decimal:
-        if self.row is None:
-            return _ZERO
-        raw = self.raw
-        if raw.__class__ is float and raw - raw == 0:  # the common cell, parsed without detours
-            v = float_to_decimal(raw)
-        else:
-            v = amount_value(raw)
-            if v is None:
-                return _ZERO
-        return v * self.row.layout.scale or _ZERO
 
     @property
     def half(self) -> Decimal:
@@ -281,13 +267,24 @@ def _unreadable(ctx: Context, terms: list[Term]) -> bool:
 
 def judge_linear(ctx: Context, rule: Rule, lhs: list[Term], rhs: list[Term], note: str = "") -> None:
     terms = lhs + rhs
-    if _unreadable(ctx, terms):
+    printed = unreadable = False
+    for t in terms:  # one pass over the statuses instead of one per question
+        status = t.status
+        if status == "ok":
+            printed = True
+        elif status == "uncached" or status == "text":
+            unreadable = True
+    if unreadable:
+        _unreadable(ctx, terms)
         return
-    if all(t.status in ("absent", "empty") for t in terms):
+    if not printed:
         return  # nothing printed on either side (an empty table's rows)
     ctx.checks += 1
-    left = sum((t.value for t in lhs), _ZERO)
-    right = sum((t.value for t in rhs), _ZERO)
+    left = right = _ZERO  # summed in order from Decimal(0), as sum() did
+    for t in lhs:
+        left += t.value
+    for t in rhs:
+        right += t.value
     diff = left - right
     if diff == 0:  # the common case: no message, no intervals
         ctx.passed += 1
@@ -449,9 +446,14 @@ def eval_le(ctx: Context, rule: Rule) -> None:
             if _unreadable(ctx, terms):
                 continue
             ctx.checks += 1
-            s = sum((t.value for t in small), Decimal(0))
-            g_ = sum((t.value for t in big), Decimal(0))
-            width = sum((t.half for t in terms), Decimal(0))  # RoundingBand.of(halves).width
+            s = g_ = width = _ZERO  # summed in order from Decimal(0), as sum() did
+            for t in small:
+                s += t.value
+            for t in big:
+                g_ += t.value
+            for t in terms:  # RoundingBand.of(halves).width (a term not printed adds 0)
+                if t.status == "ok":
+                    width += t.row.layout.half
             if s <= g_ + width:
                 ctx.passed += 1
                 continue

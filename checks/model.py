@@ -82,7 +82,7 @@ class Row:
     same cell asked for again (or met in `cells`) is the same object; `cells` builds the others
     on the fly, so a large table never holds a Cell per amount."""
 
-    __slots__ = ("key", "_label", "row", "code", "label_col", "values", "layout", "_issued", "terms")
+    __slots__ = ("key", "_label", "row", "code", "label_col", "values", "layout", "_issued")
 
     def __init__(self, key: str, label: str | int, row: int, layout: Layout, values: list[object],
                  code: str | None = None, label_col: int | None = None):
@@ -94,9 +94,6 @@ class Row:
         self.code = code  # 功能/经济分类 code when the row has one
         self.label_col = label_col  # where the printed label sits
         self._issued: dict[str, Cell] | None = None
-        # column key -> the rule evaluator's Term (checks.rules.evaluate), shared by every rule of
-        # the check: each amount is parsed once however many identities use it
-        self.terms: dict[str, object] | None = None
 
     @property
     def label(self) -> str:
@@ -223,6 +220,9 @@ class WorkbookModel:
     unit: str | None = None
     era: str | None = None
     year_source: CellRef | None = None
+    # (id of a Row, column key) -> the rule evaluator's Term (checks.rules.evaluate.term_of), shared
+    # by the rules of one run so that an amount used by several identities is parsed once
+    terms: dict[tuple[int, str], object] = field(default_factory=dict, repr=False, compare=False)
 
     def get(self, key: str) -> Table | None:
         """The department's own table of that key (foreign and shadowed hidden tables excluded)."""

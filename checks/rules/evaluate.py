@@ -83,16 +83,40 @@ class Term:
 _ZERO = Decimal(0)
 
 
-def term_of(row: Row, col: str, table: Table, block: str) -> Term:
-    """The Term of `row` under `col`, made once per check and shared by every rule that uses it
-    (a row belongs to one table block, so the description is the same for all of them)."""
-    memo = row.terms
-    if memo is None:
-        row.terms = memo = {}
-    found = memo.get(col)
+_SHARED_TERMS = 1024  # the Terms kept for sharing: a standard workbook's identities need ~500
+
+
+def term_of(model: WorkbookModel, row: Row, col: str, table: Table, block: str) -> Term:
+    """The Term of `row` under `col`, shared by the rules of one run (a row belongs to one table
+    block, so the description is the same for all of them). Only the first `_SHARED_TERMS` are
+    kept: a table of thousands of rows has its amounts parsed per use, its memory stays bounded."""
+    memo = model.terms
+    key = (id(row), col)
+    found = memo.get(key)
     if found is None:
-        memo[col] = found = Term(row, col, table=table, block=block)
+        found = Term(row, col, table=table, block=block)
+        if len(memo) < _SHARED_TERMS:
+            memo[key] = found
     return found
+
+
+class _ColumnTerms:
+    """The Term of each row of one main-block column, shared within a hierarchy rule (a row is kid
+    and parent) whether or not `term_of` keeps it for the other rules."""
+
+    __slots__ = ("model", "table", "col", "terms")
+
+    def __init__(self, model: WorkbookModel, table: Table, col: str):
+        self.model = model
+        self.table = table
+        self.col = col
+        self.terms: dict[str, Term] = {}
+
+    def __call__(self, row: Row) -> Term:
+        found = self.terms.get(row.key)
+        if found is None:
+            self.terms[row.key] = found = term_of(self.model, row, self.col, self.table, "main")
+        return found
 
 
 @dataclass
@@ -164,7 +188,7 @@ def resolve(model: WorkbookModel, ref: str, *, missing_zero: bool = False) -> li
                 return []
             raise Unlocated(t, f"“{row_sel}”行")
         if col in row.layout.cols:
-            return [term_of(row, col, t, block)]
+            return [term_of(model, row, col, t, block)]
         keys = [row_sel]
     elif row_sel.startswith("@above:"):
         stop = row_sel.split(":", 1)[1]
@@ -193,7 +217,7 @@ def resolve(model: WorkbookModel, ref: str, *, missing_zero: bool = False) -> li
             if col not in t.columns.get(block, []):
                 raise Unlocated(t, f"“{col}”列")
             raise Unlocated(t, f"“{k}”行的“{col}”")
-        terms.append(term_of(row, col, t, block))
+        terms.append(term_of(model, row, col, t, block))
     return terms
 
 
@@ -389,8 +413,8 @@ def eval_row_sum(ctx: Context, rule: Rule) -> None:
         if not present:
             continue
         for row in t.rows("main"):
-            lhs = [term_of(row, total, t, "main")]
-            rhs = [term_of(row, c, t, "main") for c in present]
+            lhs = [term_of(ctx.model, row, total, t, "main")]
+            rhs = [term_of(ctx.model, row, c, t, "main") for c in present]
             judge_linear(ctx, rule, lhs, rhs)
 
 
@@ -412,16 +436,17 @@ def eval_hierarchy(ctx: Context, rule: Rule) -> None:
         tops = [r for r in coded if len(r.code) == levels[0]]
         total_row = t.row("main", "合计") if rule.spec.get("total", True) else None
         for col in t.columns.get("main", []):
+            term = _ColumnTerms(ctx.model, t, col)
             if total_row is not None and tops:
-                lhs = [term_of(total_row, col, t, "main")]
-                rhs = [term_of(r, col, t, "main") for r in tops]
+                lhs = [term(total_row)]
+                rhs = [term(r) for r in tops]
                 judge_linear(ctx, rule, lhs, rhs)
             for parent in coded:
                 kids = kids_of.get(parent.code)
                 if not kids or not parent.has(col):
                     continue
-                lhs = [term_of(parent, col, t, "main")]
-                rhs = [term_of(k, col, t, "main") for k in kids if k.has(col)]
+                lhs = [term(parent)]
+                rhs = [term(k) for k in kids if k.has(col)]
                 judge_linear(ctx, rule, lhs, rhs)
 
 

@@ -216,7 +216,8 @@ def _read_header(reg: Region) -> None:
     reg.data_end = reg.end_row
     for r in range(data_start, reg.end_row):
         first = next((v for v in rows[r] if _filled(v)), None)
-        if isinstance(first, str) and _NOTE.match(norm_text(first)):
+        # 注/说明/备注 survive norm_text: a cell without 注 or 说明 is no note
+        if isinstance(first, str) and ("注" in first or "说明" in first) and _NOTE.match(norm_text(first)):
             reg.data_end = min(reg.data_end, r)
             reg.notes.append(first.strip())
     reg.paths = header_paths(sheet, reg.header_rows, first_col, last_col)

@@ -234,6 +234,8 @@ def _parse_econ(reg: Region, t: Table, scale: Decimal) -> None:
         for c, path in reg.paths.items()
         if path and _AMOUNT_HEAD.search(path[-1]) and not _LABEL_HEAD.search(path[-1])
     ]
+    amount_cols.sort()
+    code_layouts: dict[int, Layout] = {}  # amount column -> the Layout its code rows share
     rows: dict[str, Row] = {}
     for r in range(reg.data_start, reg.data_end):
         cells = sheet.rows[r]
@@ -241,12 +243,17 @@ def _parse_econ(reg: Region, t: Table, scale: Decimal) -> None:
             v = cells[c]
             if v is None:  # neither a code nor a label
                 continue
+            if v.__class__ is float and not v.is_integer():  # an amount: its text has a '.', no code
+                continue
             s = _cell_text(v).replace(" ", "")
             if _ECON.match(s) and isinstance(v, str | int | float):
-                ac = next((x for x in sorted(amount_cols) if x > c), c + 2)
+                ac = next((x for x in amount_cols if x > c), c + 2)
                 name = _cell_text(sheet.value(r, c + 1)) if c + 1 < ac else ""
                 if s not in rows:
-                    rows[s] = Row(s, name, r, Layout(sheet.name, {"决算数": ac}, scale), sheet.rows[r], code=s)
+                    layout = code_layouts.get(ac)
+                    if layout is None:
+                        layout = code_layouts[ac] = Layout(sheet.name, {"决算数": ac}, scale)
+                    rows[s] = Row(s, name, r, layout, sheet.rows[r], code=s)
                 continue
             if not (isinstance(v, str) and "费" in v):  # every label below has it; norm_label only removes
                 continue

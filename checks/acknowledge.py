@@ -18,6 +18,7 @@ from checks.grid import SheetGrid, WorkbookGrid
 
 ACK_SHEET = "核实说明"
 _HEAD = ("规则", "单元格", "说明")
+_SHEET_CELL = re.compile(r"^'?(?P<s>.+?)'?!\$?(?P<c>[A-Za-z]{1,3}\$?\d+)$")  # 'sheet'!$A$1
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ def _text(v: object) -> str:
 
 def _header(sheet: SheetGrid) -> tuple[int, dict[str, int]] | None:
     for r, row in enumerate(sheet.rows[:10]):
+        # the header has a cell reading 规则: a row without that text is passed over unread
+        if not any(isinstance(v, str) and "规则" in v for v in row):
+            continue
         cols = {_text(v): c for c, v in enumerate(row) if _text(v)}
         if all(h in cols for h in _HEAD):
             return r, cols
@@ -70,7 +74,7 @@ def read_acknowledgements(wb: WorkbookGrid) -> list[Acknowledgement]:
                 continue
             sheet_name, cell = None, None
             if where:
-                m = re.match(r"^'?(?P<s>.+?)'?!\$?(?P<c>[A-Za-z]{1,3}\$?\d+)$", where)
+                m = _SHEET_CELL.match(where)
                 if m:
                     sheet_name, cell = m.group("s"), m.group("c").replace("$", "").upper()
                 else:

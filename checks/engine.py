@@ -119,6 +119,7 @@ def run_rules(model: WorkbookModel, rules: list[Rule] | None = None) -> Context:
                 message=f"规则 {rule.id} 运行出错，未完成检查：{type(e).__name__}: {e}"))
     for rule in deferred:
         CUSTOM[rule.spec["check"]](ctx, rule)
+    model.terms.clear()  # the rules' shared Terms: not kept through the text checks
     _order_suspects(ctx.findings)
     return ctx
 

@@ -24,6 +24,7 @@ _YEAR = re.compile(r"(20\d\d)\s*年")
 _NOTE = re.compile(r"^(注|说明|备注)\s*\d*\s*[:：]")
 _CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
 _SENTENCE = re.compile(r"[，。；！？]")
+_CONTINUED = re.compile(r"[（(](续|续表|公开\d+表)[）)]$")
 _YEAR_CELL = re.compile(r"(20\d\d)年度?")
 
 
@@ -54,7 +55,7 @@ class Region:
 
 def table_key_of_title(text: object) -> str | None:
     """'永州市…2018年度收入支出决算总表' -> '01'; None for paragraphs and other cells."""
-    s = re.sub(r"[（(](续|续表|公开\d+表)[）)]$", "", norm_text(text))
+    s = _CONTINUED.sub("", norm_text(text))
     if not s or len(s) > 60 or _SENTENCE.search(s) or not s.endswith("表"):
         return None
     for key in _TITLE_ORDER:
@@ -215,7 +216,8 @@ def _read_header(reg: Region) -> None:
     reg.data_end = reg.end_row
     for r in range(data_start, reg.end_row):
         first = next((v for v in rows[r] if _filled(v)), None)
-        if isinstance(first, str) and _NOTE.match(norm_text(first)):
+        # 注/说明/备注 survive norm_text: a cell without 注 or 说明 is no note
+        if isinstance(first, str) and ("注" in first or "说明" in first) and _NOTE.match(norm_text(first)):
             reg.data_end = min(reg.data_end, r)
             reg.notes.append(first.strip())
     reg.paths = header_paths(sheet, reg.header_rows, first_col, last_col)

@@ -220,6 +220,9 @@ class WorkbookModel:
     unit: str | None = None
     era: str | None = None
     year_source: CellRef | None = None
+    # (id of a Row, column key) -> the rule evaluator's Term (checks.rules.evaluate.term_of), shared
+    # by the rules of one run so that an amount used by several identities is parsed once
+    terms: dict[tuple[int, str], object] = field(default_factory=dict, repr=False, compare=False)
 
     def get(self, key: str) -> Table | None:
         """The department's own table of that key (foreign and shadowed hidden tables excluded)."""

@@ -26,6 +26,10 @@ from checks.values import amount_status
 
 _CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
 _ECON = re.compile(r"^3\d{2}(\d{2})?$")
+_SUB_PREFIX = re.compile(r"^其中[:：]?")
+_AMOUNT_HEAD = re.compile(r"决算数|金额|合计|本年支出")  # 06 amount columns
+_LABEL_HEAD = re.compile(r"编码|名称")
+_CAR_TOTAL = re.compile(r"购置及运行|购置和运行")  # a 三公 公务用车 subtotal header
 UNIT_SCALE = {"万元": ONE, "元": Decimal("0.0001"), "千元": Decimal("0.1")}
 
 
@@ -61,9 +65,22 @@ def parse_region(reg: Region, workbook_unit: str | None) -> Table:
     return t
 
 
+# id of a pattern list of layouts.py -> (the list, its patterns compiled)
+_COMPILED: dict[int, tuple[list, list[tuple[re.Pattern, str]]]] = {}
+
+
+def _compiled(patterns: list[tuple[str, str]]) -> list[tuple[re.Pattern, str]]:
+    """The list compiled on first use, once per process (a CJK pattern costs time and ~100 KB to compile)."""
+    found = _COMPILED.get(id(patterns))
+    if found is None or found[0] is not patterns:
+        found = _COMPILED[id(patterns)] = (patterns, [(re.compile(pat), key) for pat, key in patterns])
+    return found[1]
+
+
 def _match(patterns: list[tuple[str, str]], text: str) -> str | None:
-    for pat, key in patterns:
-        if re.search(pat, text):
+    """The key of the first pattern found in `text`."""
+    for rx, key in _compiled(patterns):
+        if rx.search(text):
             return key
     return None
 
@@ -187,7 +204,7 @@ def _block_rows(reg: Region, key: str, block: str, label_col: int, cols: dict[st
         printed = str(raw).strip()
         sub = label.startswith("其中")  # "其中：…" lines are parts of the line above, not additive
         if sub:
-            label = norm_label(re.sub(r"^其中[:：]?", "", label))
+            label = norm_label(_SUB_PREFIX.sub("", label))
         code = class_code_for_name(label) if block == "支出" else None
         row_key = code or _match(ROW_LABELS[key][block], label)
         if key == "04" and row_key in FUNDS_04 and context:
@@ -215,8 +232,10 @@ def _parse_econ(reg: Region, t: Table, scale: Decimal) -> None:
     amount_cols = [
         c
         for c, path in reg.paths.items()
-        if path and re.search(r"决算数|金额|合计|本年支出", path[-1]) and not re.search(r"编码|名称", path[-1])
+        if path and _AMOUNT_HEAD.search(path[-1]) and not _LABEL_HEAD.search(path[-1])
     ]
+    amount_cols.sort()
+    code_layouts: dict[int, Layout] = {}  # amount column -> the Layout its code rows share
     rows: dict[str, Row] = {}
     for r in range(reg.data_start, reg.data_end):
         cells = sheet.rows[r]
@@ -224,12 +243,17 @@ def _parse_econ(reg: Region, t: Table, scale: Decimal) -> None:
             v = cells[c]
             if v is None:  # neither a code nor a label
                 continue
+            if v.__class__ is float and not v.is_integer():  # an amount: its text has a '.', no code
+                continue
             s = _cell_text(v).replace(" ", "")
             if _ECON.match(s) and isinstance(v, str | int | float):
-                ac = next((x for x in sorted(amount_cols) if x > c), c + 2)
+                ac = next((x for x in amount_cols if x > c), c + 2)
                 name = _cell_text(sheet.value(r, c + 1)) if c + 1 < ac else ""
                 if s not in rows:
-                    rows[s] = Row(s, name, r, Layout(sheet.name, {"决算数": ac}, scale), sheet.rows[r], code=s)
+                    layout = code_layouts.get(ac)
+                    if layout is None:
+                        layout = code_layouts[ac] = Layout(sheet.name, {"决算数": ac}, scale)
+                    rows[s] = Row(s, name, r, layout, sheet.rows[r], code=s)
                 continue
             if not (isinstance(v, str) and "费" in v):  # every label below has it; norm_label only removes
                 continue
@@ -257,7 +281,7 @@ def sangong_column_key(path: list[str]) -> str | None:
         return None
     for part in reversed(path):
         item = _match(SANGONG_ITEMS, part)
-        if item is None and re.search(r"购置及运行|购置和运行", part):
+        if item is None and _CAR_TOTAL.search(part):
             item = "公务用车小计"
         if item:
             return f"{kind}:{item}"

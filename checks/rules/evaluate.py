@@ -33,37 +33,41 @@ class Unlocated(Exception):
 class Term:
     """One side-term of an identity: a row's amount under a column key, read from the grid row.
 
-    Value and status are parsed once, when first asked for; the description and the Cell only
-    when a message or the text checks need them."""
+    Status and value are read when the Term is made (once per cell and check: see `term_of`), plain
+    attributes for the evaluators' loops; the description and the Cell only when a message or the
+    text checks need them."""
 
-    __slots__ = ("row", "col", "raw", "_status", "_value", "_desc", "_table", "_block")
+    __slots__ = ("row", "col", "raw", "status", "value", "_desc", "_table", "_block")
 
     def __init__(self, row: Row | None, col: str | None = None, desc: str | None = None,
                  table: Table | None = None, block: str = ""):
         self.row = row  # None: a row absent from a table that lists only the 科目 it uses (= 0)
         self.col = col
-        if row is None:
-            self.raw = None
-        else:
-            c = row.layout.cols[col]  # KeyError without such a column
-            values = row.values
-            self.raw = values[c] if c < len(values) else None
-        self._status: str | None = None
-        self._value: Decimal | None = None
         self._desc = desc
         self._table = table  # with the block, for a lazy description
         self._block = block
+        if row is None:
+            self.raw = None
+            self.status = "absent"  # ok | empty | text | uncached; absent: a row the table does not list
+            self.value = _ZERO
+            return
+        c = row.layout.cols[col]  # KeyError without such a column
+        values = row.values
+        raw = self.raw = values[c] if c < len(values) else None
+        if raw.__class__ is float and raw - raw == 0:  # the common cell, parsed without detours
+            self.status = "ok"
+            v = float_to_decimal(raw)
+        else:
+            self.status = amount_status(raw)
+            v = amount_value(raw)
+            if v is None:
+                self.value = _ZERO
+                return
+        self.value = v * row.layout.scale or _ZERO
 
     @property
     def cell(self) -> Cell | None:
         return None if self.row is None else self.row.cell(self.col)
-
-    @property
-    def status(self) -> str:
-        """ok | empty | text | uncached; 'absent' for a row the table does not list."""
-        if self._status is None:
-            self._status = "absent" if self.row is None else amount_status(self.raw)
-        return self._status
 
     @property
     def desc(self) -> str:
@@ -72,29 +76,47 @@ class Term:
         return self._desc
 
     @property
-    def value(self) -> Decimal:
-        if self._value is None:
-            self._value = self._parse()
-        return self._value
-
-    def _parse(self) -> Decimal:
-        if self.row is None:
-            return _ZERO
-        raw = self.raw
-        if raw.__class__ is float and raw - raw == 0:  # the common cell, parsed without detours
-            v = float_to_decimal(raw)
-        else:
-            v = amount_value(raw)
-            if v is None:
-                return _ZERO
-        return v * self.row.layout.scale or _ZERO
-
-    @property
     def half(self) -> Decimal:
         return self.row.layout.half if self.status == "ok" else _ZERO
 
 
 _ZERO = Decimal(0)
+
+
+_SHARED_TERMS = 1024  # the Terms kept for sharing: a standard workbook's identities need ~500
+
+
+def term_of(model: WorkbookModel, row: Row, col: str, table: Table, block: str) -> Term:
+    """The Term of `row` under `col`, shared by the rules of one run (a row belongs to one table
+    block, so the description is the same for all of them). Only the first `_SHARED_TERMS` are
+    kept: a table of thousands of rows has its amounts parsed per use, its memory stays bounded."""
+    memo = model.terms
+    key = (id(row), col)
+    found = memo.get(key)
+    if found is None:
+        found = Term(row, col, table=table, block=block)
+        if len(memo) < _SHARED_TERMS:
+            memo[key] = found
+    return found
+
+
+class _ColumnTerms:
+    """The Term of each row of one main-block column, shared within a hierarchy rule (a row is kid
+    and parent) whether or not `term_of` keeps it for the other rules."""
+
+    __slots__ = ("model", "table", "col", "terms")
+
+    def __init__(self, model: WorkbookModel, table: Table, col: str):
+        self.model = model
+        self.table = table
+        self.col = col
+        self.terms: dict[str, Term] = {}
+
+    def __call__(self, row: Row) -> Term:
+        found = self.terms.get(row.key)
+        if found is None:
+            self.terms[row.key] = found = term_of(self.model, row, self.col, self.table, "main")
+        return found
 
 
 @dataclass
@@ -166,7 +188,7 @@ def resolve(model: WorkbookModel, ref: str, *, missing_zero: bool = False) -> li
                 return []
             raise Unlocated(t, f"“{row_sel}”行")
         if col in row.layout.cols:
-            return [Term(row, col, table=t, block=block)]
+            return [term_of(model, row, col, t, block)]
         keys = [row_sel]
     elif row_sel.startswith("@above:"):
         stop = row_sel.split(":", 1)[1]
@@ -195,7 +217,7 @@ def resolve(model: WorkbookModel, ref: str, *, missing_zero: bool = False) -> li
             if col not in t.columns.get(block, []):
                 raise Unlocated(t, f"“{col}”列")
             raise Unlocated(t, f"“{k}”行的“{col}”")
-        terms.append(Term(row, col, table=t, block=block))
+        terms.append(term_of(model, row, col, t, block))
     return terms
 
 
@@ -269,13 +291,24 @@ def _unreadable(ctx: Context, terms: list[Term]) -> bool:
 
 def judge_linear(ctx: Context, rule: Rule, lhs: list[Term], rhs: list[Term], note: str = "") -> None:
     terms = lhs + rhs
-    if _unreadable(ctx, terms):
+    printed = unreadable = False
+    for t in terms:  # one pass over the statuses instead of one per question
+        status = t.status
+        if status == "ok":
+            printed = True
+        elif status == "uncached" or status == "text":
+            unreadable = True
+    if unreadable:
+        _unreadable(ctx, terms)
         return
-    if all(t.status in ("absent", "empty") for t in terms):
+    if not printed:
         return  # nothing printed on either side (an empty table's rows)
     ctx.checks += 1
-    left = sum((t.value for t in lhs), _ZERO)
-    right = sum((t.value for t in rhs), _ZERO)
+    left = right = _ZERO  # summed in order from Decimal(0), as sum() did
+    for t in lhs:
+        left += t.value
+    for t in rhs:
+        right += t.value
     diff = left - right
     if diff == 0:  # the common case: no message, no intervals
         ctx.passed += 1
@@ -380,26 +413,9 @@ def eval_row_sum(ctx: Context, rule: Rule) -> None:
         if not present:
             continue
         for row in t.rows("main"):
-            lhs = [Term(row, total, table=t, block="main")]
-            rhs = [Term(row, c, table=t, block="main") for c in present]
+            lhs = [term_of(ctx.model, row, total, t, "main")]
+            rhs = [term_of(ctx.model, row, c, t, "main") for c in present]
             judge_linear(ctx, rule, lhs, rhs)
-
-
-class _ColumnTerms:
-    """The Term of each row of one main-block column, made on first use and then shared."""
-
-    __slots__ = ("table", "col", "terms")
-
-    def __init__(self, table: Table, col: str):
-        self.table = table
-        self.col = col
-        self.terms: dict[str, Term] = {}
-
-    def __call__(self, row: Row) -> Term:
-        found = self.terms.get(row.key)
-        if found is None:
-            self.terms[row.key] = found = Term(row, self.col, table=self.table, block="main")
-        return found
 
 
 def eval_hierarchy(ctx: Context, rule: Rule) -> None:
@@ -420,7 +436,7 @@ def eval_hierarchy(ctx: Context, rule: Rule) -> None:
         tops = [r for r in coded if len(r.code) == levels[0]]
         total_row = t.row("main", "合计") if rule.spec.get("total", True) else None
         for col in t.columns.get("main", []):
-            term = _ColumnTerms(t, col)  # a row is kid and parent: its amount is read once
+            term = _ColumnTerms(ctx.model, t, col)
             if total_row is not None and tops:
                 lhs = [term(total_row)]
                 rhs = [term(r) for r in tops]
@@ -455,9 +471,14 @@ def eval_le(ctx: Context, rule: Rule) -> None:
             if _unreadable(ctx, terms):
                 continue
             ctx.checks += 1
-            s = sum((t.value for t in small), Decimal(0))
-            g_ = sum((t.value for t in big), Decimal(0))
-            width = sum((t.half for t in terms), Decimal(0))  # RoundingBand.of(halves).width
+            s = g_ = width = _ZERO  # summed in order from Decimal(0), as sum() did
+            for t in small:
+                s += t.value
+            for t in big:
+                g_ += t.value
+            for t in terms:  # RoundingBand.of(halves).width (a term not printed adds 0)
+                if t.status == "ok":
+                    width += t.row.layout.half
             if s <= g_ + width:
                 ctx.passed += 1
                 continue

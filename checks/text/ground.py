@@ -20,7 +20,7 @@ from checks.model import Cell, WorkbookModel
 from checks.rules.evaluate import Absent, Unlocated, _row_desc, resolve
 from checks.text.claims import Claim, Kind
 from checks.text.interval import HUNDRED, Interval, round_half_up
-from checks.text.paragraphs import Paragraph, heading_marker, part_kind
+from checks.text.paragraphs import Paragraph, part_kind
 
 # level-1 heading keywords -> topic (first match wins)
 TOPICS: list[tuple[str, str]] = [
@@ -180,7 +180,7 @@ def topics_of(paragraphs: list[Paragraph]) -> dict[int, tuple[str, str]]:
     level1: dict[tuple[str, str], str] = {}
     level2: dict[tuple[str, str, str], str] = {}
     for p in paragraphs:
-        hm = heading_marker(p.text)
+        hm = p.marker
         if hm and len(p.text) <= 60 and p.section:
             if hm[0] == 1:
                 level1.setdefault((p.part, p.section[0]), p.text)

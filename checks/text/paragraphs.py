@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from checks.grid import SheetGrid, WorkbookGrid, a1
@@ -54,6 +54,12 @@ class Paragraph:
     part: str = ""  # title of the document part, e.g. '2018年度部门决算情况说明'
     heading: str = ""  # nearest heading line above (numbered or not), for context
     index: int = 0  # order in the document
+    # heading_marker(text), worked out once: the sectioner, W-5, W-14 and the grounding all ask
+    marker: tuple[int, str] | None = field(default=..., compare=False, repr=False)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.marker is ...:
+            self.marker = heading_marker(self.text)
 
 
 def part_kind(part: str) -> str:
@@ -120,21 +126,23 @@ class _Sectioner:
         self.section: tuple[str, ...] = ()  # the markers of `path`, one tuple shared by its paragraphs
         self.heading = ""
 
-    def feed(self, text: str) -> None:
+    def feed(self, text: str) -> tuple[int, str] | None:
+        """Take the next line in; its heading marker, for the paragraph it becomes."""
         t = text.strip()
+        hm = heading_marker(t)
         if "部分" in t and _PART_NO.match(t):
             self.path, self.section, self.heading = [], (), ""
-            return
-        hm = heading_marker(t)
+            return hm
         if _is_title(t, hm):
             self.part, self.path, self.section, self.heading = t, [], (), ""
-            return
+            return hm
         if hm:
             level, marker = hm
             self.path = [(lv, mk) for lv, mk in self.path if lv < level] + [(level, marker)]
             self.section = tuple(mk for _, mk in self.path)
         if _is_heading_line(t, hm):
             self.heading = t
+        return hm
 
 
 def join_broken_lines(lines: list[str]) -> list[str]:
@@ -219,7 +227,7 @@ def paragraphs_from_text(text: str, source: str) -> list[Paragraph]:
         t = line.strip()
         if not t:
             continue
-        sectioner.feed(t)
+        hm = sectioner.feed(t)
         out.append(
             Paragraph(
                 sheet=source,
@@ -229,6 +237,7 @@ def paragraphs_from_text(text: str, source: str) -> list[Paragraph]:
                 part=sectioner.part,
                 heading=sectioner.heading,
                 index=len(out),
+                marker=hm,
             )
         )
     return out
@@ -313,7 +322,7 @@ def _sheet_paragraphs(sheet: SheetGrid, start_index: int) -> list[Paragraph]:
             t = line.strip()
             if not t:
                 continue
-            sectioner.feed(t)
+            hm = sectioner.feed(t)
             out.append(
                 Paragraph(
                     sheet=sheet.name,
@@ -323,6 +332,7 @@ def _sheet_paragraphs(sheet: SheetGrid, start_index: int) -> list[Paragraph]:
                     part=sectioner.part,
                     heading=sectioner.heading,
                     index=start_index + len(out),
+                    marker=hm,
                 )
             )
     return out

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from checks.findings import CellRef, Family, Finding, Severity
-from checks.text.paragraphs import Paragraph, heading_marker, is_part_title, part_kind
+from checks.text.paragraphs import Paragraph, is_part_title, part_kind
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -58,7 +58,7 @@ class _Numbered:
 
 def _numbered(paragraphs: Iterable[Paragraph]) -> Iterable[_Numbered]:
     for p in paragraphs:
-        hm = heading_marker(p.text)
+        hm = p.marker
         if hm is None:
             continue
         level, marker = hm
@@ -71,7 +71,7 @@ def _numbered(paragraphs: Iterable[Paragraph]) -> Iterable[_Numbered]:
 def _lost_numbers(paragraphs: Sequence[Paragraph], start: int, end: int) -> list[Paragraph]:
     """Unnumbered heading-like lines between two places: headings that may have lost their number."""
     return [p for p in paragraphs[start + 1:end]
-            if len(p.text) <= 30 and not re.search(r"[。，；：:,;\d]", p.text) and heading_marker(p.text) is None
+            if len(p.text) <= 30 and not re.search(r"[。，；：:,;\d]", p.text) and p.marker is None
             and not is_part_title(p.text)]
 
 
@@ -82,7 +82,7 @@ def _part_start(paragraphs: Sequence[Paragraph], at: int, level: int) -> int:
         p = paragraphs[i]
         if p.part != here.part or p.sheet != here.sheet:
             return i
-        hm = heading_marker(p.text)
+        hm = p.marker
         if (hm and hm[0] < level) or is_part_title(p.text):
             return i
     return -1

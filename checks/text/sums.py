@@ -14,7 +14,7 @@ from decimal import Decimal
 from checks.findings import Severity
 from checks.text.claims import Claim, Kind
 from checks.text.interval import HUNDRED, Interval, interval_sum, pct_point, round_half_up
-from checks.text.paragraphs import Paragraph, heading_marker
+from checks.text.paragraphs import Paragraph
 from checks.text.rules import Tally, fmt_pct, make_finding
 
 _QIZHONG = re.compile(r"其中\s*[：:，,]?")
@@ -318,7 +318,7 @@ def _check_paragraph_lists(paragraphs: list[Paragraph], by_p: dict[int, list[Cla
         for q in paragraphs[i + 1 :]:
             if q.part != p.part or q.section[: len(p.section)] != p.section:
                 break
-            hm = heading_marker(q.text)
+            hm = q.marker
             if hm and len(q.text) <= 40 and "。" not in q.text:
                 break
             vec = _amount_vector(q, by_p.get(id(q), []))

@@ -112,11 +112,13 @@ _DIRECTION_RE = re.compile(
     r"(?P<dir>增加|减少|增长|下降|降低|提高|上升|增幅|降幅|减幅|涨幅|节约|超支|多|少|增|减)"
     r"(?:了|为|约|达|额为|额|幅度为|幅度|幅为)?\s*$"
 )
+_DIRECTION_LONGEST = 5  # 增幅 + 幅度为: the longest match _DIRECTION_RE can make before the end
 _NEGATIVE = {"减少", "下降", "降低", "降幅", "减幅", "节约", "少", "减"}
 _COMPARE_RE = re.compile(
     r"(?:比|较|与|同)\s*(?P<to>上年度?|上一年度?|去年|上年同期|同期|\d{4}\s*年度?|年初预算数?|预算数?|年初数)"
 )
 _APPROX_BEFORE = re.compile(r"(近|约|超过|逾|不足|不到|将近|大约)\s*$")
+_APPROX_LONGEST = 2  # the longest word _APPROX_BEFORE ends with
 _APPROX_AFTER = re.compile(r"\s*(以上|以下|左右|以内|上下)")  # matched at the figure's end: no ^
 _CLAUSE_STRIP = CLAUSE_SEP + " "
 _LEAD_FILLER = re.compile(
@@ -124,6 +126,8 @@ _LEAD_FILLER = re.compile(
     r"主要包括|包括|用于|含|现有|共有|共|开支|发生|安排|\d{4}\s*年度?|\d+\s*[、.．]|[（(][一二三四五六七八九十\d]+[）)]|"
     r"[一二三四五六七八九十]+、|[：:，,、（(\s])"
 )
+# the characters a filler can open with, besides \d and \s: most subjects open with none of them
+_LEAD_FIRST = frozenset("本我全年其主包用含现共开发安（(一二三四五六七八九十：:，,、")
 _TRAIL_LINK = re.compile(r"(?:为|是|达到|达|约|共计|(?<![总合共])计|了|共|各|均)$")
 _TRAIL_LINK_LAST = "为是到达约计了共各均"  # the last character of every link word
 
@@ -228,7 +232,8 @@ def clean_subject(s: str) -> str:
     """Strip fillers (其中/本部门/2018年/list markers) and links (为/是/达) around a subject."""
     s = s.strip().strip("“”\"' ")
     while True:  # fillers are anchored at the start: cut each one off until none is left
-        m = _LEAD_FILLER.match(s)
+        head = s[:1]
+        m = _LEAD_FILLER.match(s) if head in _LEAD_FIRST or head.isdecimal() or head.isspace() else None
         cut = s[m.end() :].strip() if m else s.strip()
         if cut == s:
             break
@@ -251,8 +256,8 @@ def _role_of(subject: str) -> str | None:
     return None
 
 
-def _number_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
-    # start, end, value, decimals, unit, approx, printed
+def _figures(t: str, text: str) -> list[tuple[int, int, Decimal, int, str, bool, str]]:
+    """(start, end, value, decimals, unit, approx, printed) of every number + unit, in text order."""
     raw: list[tuple[int, int, Decimal, int, str, bool, str]] = []
     if "百分之" in t:
         for m in _PERCENT_CN_RE.finditer(t):
@@ -262,44 +267,66 @@ def _number_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
                 continue
             raw.append((m.start(), m.end(), v, decimals_of(v), "%", False, m.group(0)))
     covered = [(s, e) for s, e, *_ in raw]
-    text = p.text
     for m in _NUM_RE.finditer(t):
         start, end = m.span()
         if covered and any(s <= start < e for s, e in covered):
             continue
-        ar, cn, unit = m.group("ar", "cn", "unit")
+        ar, cn, approx, unit = m.groups()
         if cn and unit not in _CN_UNITS:
             continue  # 十分关心, 一次办, 八项规定: words, not figures
         try:
             if ar:  # t has no full-width digits left; the decimals are those printed
-                v = Decimal(ar.replace(",", ""))
+                v = Decimal(ar.replace(",", "") if "," in ar else ar)
                 decimals = len(ar) - ar.index(".") - 1 if "." in ar else 0
             else:
                 v = parse_number(cn)
                 decimals = decimals_of(v)
         except (ValueError, ArithmeticError):
             continue
-        raw.append((start, end, v, decimals, _UNIT_NAME[unit], m.group("approx") is not None, text[start:end]))
+        raw.append((start, end, v, decimals, _UNIT_NAME[unit], approx is not None, text[start:end]))
     if covered:
         raw.sort()
+    return raw
 
+
+def _ends_with(rx: re.Pattern[str], s: str, longest: int) -> re.Match[str] | None:
+    """rx.search(s) for a pattern anchored at the end (…\\s*$) whose words are at most `longest`
+    characters: when s does not end in a space only its tail can match, so only the tail is searched."""
+    if s and s[-1] > "\u3000":  # every character \s matches is at most U+3000
+        return rx.search(s, max(0, len(s) - longest))
+    return rx.search(s)
+
+
+def _may_compare(s: str) -> bool:
+    """Whether _COMPARE_RE can match in s: it opens with 比/较/与/同 (a test far cheaper than the scan)."""
+    return "比" in s or "较" in s or "与" in s or "同" in s
+
+
+def _number_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
+    raw = _figures(t, p.text)
     claims: list[Claim] = []
+    if not raw:
+        return claims
     prev_end: dict[tuple[int, int], int] = {}  # per subject span: where the last figure ended
     for start, end, value, decimals, unit, approx, printed in raw:
         clause, sentence, piece = layout.around(start)
         lead_from = max(piece[0], prev_end.get(piece, piece[0]))
         prev_end[piece] = end
         before = t[lead_from:start]
-        approx = (
-            approx
-            or _APPROX_BEFORE.search(before) is not None
-            or _APPROX_AFTER.match(t, end, clause[1]) is not None
-        )
-        dm = _DIRECTION_RE.search(before)
-        direction = dm.group("dir") if dm else None
-        sign = None if direction is None else (-1 if direction in _NEGATIVE else 1)
-        subject_raw = before[: dm.start()] if dm else before
-        subject = clean_subject(_COMPARE_RE.sub("", _APPROX_BEFORE.sub("", subject_raw)))
+        approx_before = _ends_with(_APPROX_BEFORE, before, _APPROX_LONGEST)
+        approx = approx or approx_before is not None or _APPROX_AFTER.match(t, end, clause[1]) is not None
+        dm = _ends_with(_DIRECTION_RE, before, _DIRECTION_LONGEST)
+        if dm:
+            direction = dm.group("dir")
+            sign = -1 if direction in _NEGATIVE else 1
+            subject_raw = before[: dm.start()]
+            approx_raw = _ends_with(_APPROX_BEFORE, subject_raw, _APPROX_LONGEST)
+        else:
+            direction = sign = None
+            subject_raw, approx_raw = before, approx_before
+        # the subject without an approximation word ending it (the only place it can match)
+        unapprox = subject_raw[: approx_raw.start()] if approx_raw else subject_raw
+        subject = clean_subject(_COMPARE_RE.sub("", unapprox) if _may_compare(unapprox) else unapprox)
         money = unit in MONEY_UNITS
         # the comparison in force: only money figures and changes/rates use it
         cm = _last_compare(t, sentence[0], start) if money or direction else None
@@ -335,27 +362,12 @@ def _number_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
             if unit == "个":
                 nm = _NOUN.match(t, end)
                 noun = _NOUN_END.split(nm.group(0), 1)[0] if nm else None
+        compare_to = _WS.sub("", cm.group("to")) if cm and (direction or role == "prior") else None
         claims.append(
-            Claim(
-                kind=kind,
-                value=value,
-                decimals=decimals,
-                unit=unit,
-                direction=direction,
-                sign=sign,
-                subject=subject,
-                clause_span=clause,
-                span=(start, end),
-                paragraph=p,
-                printed=printed,
-                role=role,
-                compare_to=_WS.sub("", cm.group("to")) if cm and (direction or role == "prior") else None,
-                denominator=denominator,
-                approx=approx,
-                noun=noun,
-                sentence=sentence,
-                in_parens=layout.in_parens(start),
-            )
+            Claim(  # by position: a figure-heavy text makes hundreds, and keywords cost twice as much
+                kind, value, decimals, unit, direction, sign, subject, clause, (start, end), p, printed,
+                role, compare_to, denominator, approx, noun, None, sentence, layout.in_parens(start),
+            )  # fmt: skip
         )
     return claims
 
@@ -372,23 +384,13 @@ def _date_and_year_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Clai
             year = int(y)
             lead = m.group("lead")
             start, end = m.span()
+            at = m.start("y")
             out.append(
-                Claim(
-                    kind=Kind.DATE,
-                    value=Decimal(year),
-                    decimals=0,
-                    unit="年",
-                    direction=None,
-                    sign=None,
-                    subject=lead or "",
-                    clause_span=layout.clause(m.start("y")),
-                    span=(start, end),
-                    paragraph=p,
-                    printed=text[start:end],
-                    role="deadline" if lead in ("截至", "截止", "截止到", "截至到") else None,
-                    date=(year, int(mo), int(d) if d else None),
-                    sentence=layout.sentence(m.start("y")),
-                )
+                Claim(  # by position, as in _number_claims
+                    Kind.DATE, Decimal(year), 0, "年", None, None, lead or "", layout.clause(at), (start, end),
+                    p, text[start:end], "deadline" if lead in ("截至", "截止", "截止到", "截至到") else None,
+                    None, None, False, None, (year, int(mo), int(d) if d else None), layout.sentence(at),
+                )  # fmt: skip
             )
             covered.append((start, end))
     for m in _YEAR_RE.finditer(t):
@@ -396,22 +398,14 @@ def _date_and_year_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Clai
         y = m.start("y")
         if covered and any(s <= y < e for s, e in covered):
             continue
+        y_text, du = m.groups()
         out.append(
-            Claim(
-                kind=Kind.YEAR,
-                value=Decimal(int(m.group("y"))),
-                decimals=0,
-                unit="年度" if m.group("du") else "年",
-                direction=None,
-                sign=None,
-                subject="",
-                clause_span=layout.clause(start),
-                span=(start, end),
-                paragraph=p,
-                printed=text[start:end],
-                role="compare" if _COMPARED_BEFORE.search(t, max(0, start - 2), start) else None,
-                sentence=layout.sentence(start),
-            )
+            Claim(  # by position, as in _number_claims
+                Kind.YEAR, Decimal(y_text), 0, "年度" if du else "年", None, None, "", layout.clause(start),
+                (start, end), p, text[start:end],
+                "compare" if _COMPARED_BEFORE.search(t, max(0, start - 2), start) else None,
+                None, None, False, None, None, layout.sentence(start),
+            )  # fmt: skip
         )
     return out
 
@@ -419,22 +413,14 @@ def _date_and_year_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Clai
 def _word_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
     out: list[Claim] = []
 
-    def make(kind: ClaimKind, start: int, end: int, printed: str, subject: str, **kw: object) -> Claim:
-        return Claim(
-            kind=kind,
-            value=kw.pop("value", None),  # type: ignore[arg-type]
-            decimals=0,
-            unit=None,
-            direction=kw.pop("direction", None),  # type: ignore[arg-type]
-            sign=kw.pop("sign", None),  # type: ignore[arg-type]
-            subject=subject,
-            clause_span=layout.clause(start),
-            span=(start, end),
-            paragraph=p,
-            printed=printed,
-            sentence=layout.sentence(start),
-            **kw,  # type: ignore[arg-type]
-        )
+    def make(
+        kind: ClaimKind, start: int, end: int, printed: str, subject: str, value: Decimal | None = None,
+        direction: str | None = None, sign: int | None = None, compare_to: str | None = None,
+    ) -> Claim:  # fmt: skip
+        return Claim(  # by position, as in _number_claims
+            kind, value, 0, None, direction, sign, subject, layout.clause(start), (start, end), p, printed,
+            None, compare_to, None, False, None, None, layout.sentence(start),
+        )  # fmt: skip
 
     # each pattern needs a word the substring test finds far faster than the scan
     if "持平" in t or "变化" in t or "不变" in t:

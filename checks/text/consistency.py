@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from checks.findings import Severity
 from checks.text.claims import Claim, Kind, clean_subject
-from checks.text.paragraphs import Paragraph, is_part_title, part_kind
+from checks.text.paragraphs import Paragraph, is_part_title
 from checks.text.rules import Tally, make_finding
 
 # 2019 classification reform (domain.md §1.3): old name -> new name
@@ -183,7 +183,7 @@ def _place(p: Paragraph) -> str:
         "overview": "部门概况",
         "perf_overall": "整体支出绩效评价报告",
         "perf_project": "项目支出绩效评价报告",
-    }.get(part_kind(p.part), p.part or p.sheet)
+    }.get(p.kind, p.part or p.sheet)
     sec = "".join(p.section)
     return f"{kind}{sec}" if sec else kind
 
@@ -193,7 +193,7 @@ def check_repeated(claims: list[Claim], tally: Tally | None = None) -> Tally:
     tally = Tally() if tally is None else tally
     groups: dict[tuple[str, str, str], list[Claim]] = {}
     for c in claims:
-        if part_kind(c.paragraph.part) == "glossary":
+        if c.paragraph.kind == "glossary":
             continue
         key = indicator_key(c)
         if key:

@@ -20,7 +20,7 @@ from checks.model import Cell, WorkbookModel
 from checks.rules.evaluate import Absent, Unlocated, _row_desc, resolve
 from checks.text.claims import Claim, Kind
 from checks.text.interval import HUNDRED, Interval, round_half_up
-from checks.text.paragraphs import Paragraph, part_kind
+from checks.text.paragraphs import Paragraph
 
 # level-1 heading keywords -> topic (first match wins)
 TOPICS: list[tuple[str, str]] = [
@@ -189,7 +189,7 @@ def topics_of(paragraphs: list[Paragraph]) -> dict[int, tuple[str, str]]:
     out = {}
     topic_of: dict[str, str] = {}  # the paragraphs of a section share its heading
     for p in paragraphs:
-        if not p.section or part_kind(p.part) not in ("explanation", ""):
+        if not p.section or p.kind not in ("explanation", ""):
             continue
         head = level1.get((p.part, p.section[0]), p.heading)
         topic = topic_of.get(head)

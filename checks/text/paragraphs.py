@@ -54,12 +54,15 @@ class Paragraph:
     part: str = ""  # title of the document part, e.g. '2018年度部门决算情况说明'
     heading: str = ""  # nearest heading line above (numbered or not), for context
     index: int = 0  # order in the document
-    # heading_marker(text), worked out once: the sectioner, W-5, W-14 and the grounding all ask
+    # heading_marker(text) and part_kind(part), worked out once: most checks ask, some per figure
     marker: tuple[int, str] | None = field(default=..., compare=False, repr=False)  # type: ignore[assignment]
+    kind: str = field(default=..., compare=False, repr=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         if self.marker is ...:
             self.marker = heading_marker(self.text)
+        if self.kind is ...:
+            self.kind = part_kind(self.part)
 
 
 def part_kind(part: str) -> str:
@@ -122,6 +125,7 @@ class _Sectioner:
 
     def __init__(self, part: str) -> None:
         self.part = part
+        self.kind = part_kind(part)  # of `part`, shared by its paragraphs
         self.path: list[tuple[int, str]] = []
         self.section: tuple[str, ...] = ()  # the markers of `path`, one tuple shared by its paragraphs
         self.heading = ""
@@ -135,6 +139,7 @@ class _Sectioner:
             return hm
         if _is_title(t, hm):
             self.part, self.path, self.section, self.heading = t, [], (), ""
+            self.kind = part_kind(t)
             return hm
         if hm:
             level, marker = hm
@@ -238,6 +243,7 @@ def paragraphs_from_text(text: str, source: str) -> list[Paragraph]:
                 heading=sectioner.heading,
                 index=len(out),
                 marker=hm,
+                kind=sectioner.kind,
             )
         )
     return out
@@ -333,6 +339,7 @@ def _sheet_paragraphs(sheet: SheetGrid, start_index: int) -> list[Paragraph]:
                     heading=sectioner.heading,
                     index=start_index + len(out),
                     marker=hm,
+                    kind=sectioner.kind,
                 )
             )
     return out

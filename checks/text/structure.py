@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from checks.findings import CellRef, Family, Finding, Severity
-from checks.text.paragraphs import Paragraph, is_part_title, part_kind
+from checks.text.paragraphs import Paragraph, is_part_title
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -217,12 +217,12 @@ TOPICS: tuple[Topic, ...] = (
 
 def topic_findings(paragraphs: Sequence[Paragraph], year: int | None) -> list[Finding]:
     """C-2: topics of the 情况说明 that appear nowhere in the text (only when there is a 情况说明)."""
-    explanation = [p for p in paragraphs if part_kind(p.part) == "explanation"]
+    explanation = [p for p in paragraphs if p.kind == "explanation"]
     if not explanation:
         return []
     text = "\n".join(p.text for p in explanation)  # not the 名词解释: it defines, it does not disclose
     missing = [t.name for t in TOPICS if (year or 0) >= t.since and not t.pattern.search(text)]
-    if not any(part_kind(p.part) == "glossary" or "名词解释" in p.text for p in paragraphs):
+    if not any(p.kind == "glossary" or "名词解释" in p.text for p in paragraphs):
         missing.append("名词解释")
     if not missing:
         return []
@@ -243,6 +243,6 @@ def structure_findings(
     topics = topic_findings(paragraphs, year)
     headings = len(numbered)
     counts = {"W-14": [headings, headings - len(numbering)], "W-15": [len(paragraphs), len(paragraphs) - len(placeholders)]}
-    if any(part_kind(p.part) == "explanation" for p in paragraphs):
+    if any(p.kind == "explanation" for p in paragraphs):
         counts["C-2"] = [1, int(not topics)]
     return numbering + placeholders + topics, counts

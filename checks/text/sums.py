@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from checks.findings import Severity
 from checks.text.claims import Claim, Kind
+from checks.text.groups import ClaimGroups
 from checks.text.interval import HUNDRED, Interval, interval_sum, pct_point, round_half_up
 from checks.text.paragraphs import Paragraph
 from checks.text.rules import Tally, fmt_pct, make_finding
@@ -197,11 +198,12 @@ def check_lists(
     paragraphs: list[Paragraph],
     tally: Tally | None = None,
     lists: ParagraphLists | None = None,
+    groups: ClaimGroups | None = None,
 ) -> Tally:
     """W-5 over in-paragraph lists and paragraph-spanning 其中： lists."""
     tally = Tally() if tally is None else tally
     lists = ParagraphLists() if lists is None else lists
-    by_p = _by_paragraph(claims)
+    by_p = groups.by_paragraph() if groups is not None else _by_paragraph(claims)
     for cs in by_p.values():
         for lst in lists.of(cs):
             _judge_list(lst, cs, tally)
@@ -362,11 +364,16 @@ def _sentences(claims: list[Claim]) -> list[list[Claim]]:
     return list(groups.values())
 
 
-def check_shares(claims: list[Claim], tally: Tally | None = None, lists: ParagraphLists | None = None) -> Tally:
+def check_shares(
+    claims: list[Claim],
+    tally: Tally | None = None,
+    lists: ParagraphLists | None = None,
+    groups: ClaimGroups | None = None,
+) -> Tally:
     """W-11 for each share whose denominator the paragraph prints; W-6 per enumeration."""
     tally = Tally() if tally is None else tally
     found = ParagraphLists() if lists is None else lists
-    by_p = _by_paragraph(claims)
+    by_p = groups.by_paragraph() if groups is not None else _by_paragraph(claims)
     for para_claims in by_p.values():
         para_lists = found.of(para_claims)  # found for W-5 already, when both run
         if not any(c.kind == Kind.SHARE for c in para_claims):

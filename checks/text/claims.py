@@ -139,7 +139,7 @@ CLASS_NAMES = (
     "资源勘探工业信息等支出", "商业服务业等支出", "金融支出", "援助其他地区支出", "国土海洋气象等支出",
     "自然资源海洋气象等支出", "住房保障支出", "粮油物资储备支出", "灾害防治及应急管理支出",
     "抗疫特别国债安排的支出", "债务还本支出", "债务付息支出",
-)  # fmt: skip
+)
 _CLASS_RE = re.compile("|".join(sorted(CLASS_NAMES, key=len, reverse=True)))
 _ORG_SUFFIX = re.compile(r"(局|委员会|委|办公室|办|中心|院|厅|站|所|馆|队|处|社|学校|医院|政府|部|会|署)$")
 _DEPT_LABEL_RE = re.compile(
@@ -308,8 +308,10 @@ def _number_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
     if not raw:
         return claims
     prev_end: dict[tuple[int, int], int] = {}  # per subject span: where the last figure ended
-    for start, end, value, decimals, unit, approx, printed in raw:
-        clause, sentence, piece = layout.around(start)
+    places = layout.at_figures([f[0] for f in raw])
+    for (start, end, value, decimals, unit, approx, printed), (clause, sentence, piece, in_parens) in zip(
+        raw, places, strict=True
+    ):
         lead_from = max(piece[0], prev_end.get(piece, piece[0]))
         prev_end[piece] = end
         before = t[lead_from:start]
@@ -366,8 +368,8 @@ def _number_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
         claims.append(
             Claim(  # by position: a figure-heavy text makes hundreds, and keywords cost twice as much
                 kind, value, decimals, unit, direction, sign, subject, clause, (start, end), p, printed,
-                role, compare_to, denominator, approx, noun, None, sentence, layout.in_parens(start),
-            )  # fmt: skip
+                role, compare_to, denominator, approx, noun, None, sentence, in_parens,
+            )
         )
     return claims
 
@@ -390,7 +392,7 @@ def _date_and_year_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Clai
                     Kind.DATE, Decimal(year), 0, "年", None, None, lead or "", layout.clause(at), (start, end),
                     p, text[start:end], "deadline" if lead in ("截至", "截止", "截止到", "截至到") else None,
                     None, None, False, None, (year, int(mo), int(d) if d else None), layout.sentence(at),
-                )  # fmt: skip
+                )
             )
             covered.append((start, end))
     for m in _YEAR_RE.finditer(t):
@@ -405,7 +407,7 @@ def _date_and_year_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Clai
                 (start, end), p, text[start:end],
                 "compare" if _COMPARED_BEFORE.search(t, max(0, start - 2), start) else None,
                 None, None, False, None, None, layout.sentence(start),
-            )  # fmt: skip
+            )
         )
     return out
 
@@ -420,7 +422,7 @@ def _word_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
         return Claim(  # by position, as in _number_claims
             kind, value, 0, None, direction, sign, subject, layout.clause(start), (start, end), p, printed,
             None, compare_to, None, False, None, None, layout.sentence(start),
-        )  # fmt: skip
+        )
 
     # each pattern needs a word the substring test finds far faster than the scan
     if "持平" in t or "变化" in t or "不变" in t:

@@ -144,11 +144,11 @@ def _money_sentences(claims: list[Claim]) -> set[tuple[int, tuple[int, int]]]:
 _STAFF_UNITS = {"人", "名", "辆", "台", "台（套）"}
 _ORG_NOUN = re.compile(r"科室|处室|内设机构|机构|下属|二级单位|事业单位|股室")  # 8个科室, not 24个系统
 _ORG_PREFIX = re.compile(r"^.*?(?:中心|局|委员会|办公室|单位|部门)(?=核定|内设|现有|共有|下设|机关)")
-_VERB_PREFIX = re.compile(r"^(?:核定|现有|共有|下设|内设)")
+_ORG_FOLLOW = re.compile(r"核定|内设|现有|共有|下设|机关")
+_VERBS = frozenset(("核定", "现有", "共有", "下设", "内设"))  # a verb opening the subject is cut off
 _GENERIC = re.compile(r"支出|收入|预算|决算|数|为|年初|财政拨款|总|合计|金额|资金|经费|本年|的|比例")
 # compiled at import: a CJK character class costs a 64K table while compiling, a peak in every check
 _CLOSE_PAREN = re.compile(r"[)）]")
-_ON_STAFF = re.compile(r"在职$")
 
 
 def indicator_key(c: Claim) -> tuple[str, str, str] | None:
@@ -168,9 +168,12 @@ def indicator_key(c: Claim) -> tuple[str, str, str] | None:
         opened = s.count("(") + s.count("（")
         if opened < s.count(")") + s.count("）"):
             s = _CLOSE_PAREN.split(s)[-1]  # a parenthesis closed before the subject started
-    s = _ORG_PREFIX.sub("", s)
-    s = _VERB_PREFIX.sub("", s)
-    s = _ON_STAFF.sub("", s)
+    if _ORG_FOLLOW.search(s):  # the lookahead of _ORG_PREFIX: without one of its words it cannot match
+        s = _ORG_PREFIX.sub("", s)
+    if s[:2] in _VERBS:
+        s = s[2:]
+    if s.endswith("在职"):
+        s = s[:-2]
     s = clean_subject(s)
     if len(s) < 2 or not _GENERIC.sub("", s):
         return None

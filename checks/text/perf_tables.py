@@ -60,6 +60,8 @@ def to_number(v: object) -> tuple[Decimal, int] | None:
         exp = d.as_tuple().exponent
         return d, (-exp if isinstance(exp, int) and exp < 0 else 0)
     s = norm(v)
+    if not s or (s[0] != "-" and not s[0].isdecimal()):  # what _NUMERIC opens with: most text fails here
+        return None
     if not _NUMERIC.match(s):
         return None
     try:
@@ -119,9 +121,13 @@ def _title(grid: SheetGrid, header_row: int) -> str:
     return grid.name
 
 
-def _find_header(grid: SheetGrid) -> tuple[int, dict[str, int], list[int]] | None:
-    for r, row in enumerate(grid.rows):
-        cells = [norm(v) for v in row]
+def normed_rows(grid: SheetGrid) -> list[list[str]]:
+    """Every cell of the grid as `norm` text: what both table parsers read, made once per grid."""
+    return [[norm(v) for v in row] for row in grid.rows]
+
+
+def _find_header(normed: list[list[str]]) -> tuple[int, dict[str, int], list[int]] | None:
+    for r, cells in enumerate(normed):
         if "得分" not in cells:
             continue
         cols: dict[str, int] = {"score": cells.index("得分")}
@@ -141,9 +147,11 @@ def _find_header(grid: SheetGrid) -> tuple[int, dict[str, int], list[int]] | Non
     return None
 
 
-def parse_score_table(grid: SheetGrid) -> ScoreTable | None:
-    """The indicator tree of a 绩效评价表 grid, or None when the grid is not one."""
-    found = _find_header(grid)
+def parse_score_table(grid: SheetGrid, normed: list[list[str]] | None = None) -> ScoreTable | None:
+    """The indicator tree of a 绩效评价表 grid, or None when the grid is not one
+    (`normed`: its `normed_rows`, when the caller has them)."""
+    normed = normed_rows(grid) if normed is None else normed
+    found = _find_header(normed)
     if not found:
         return None
     hr, cols, maxcols = found
@@ -175,7 +183,7 @@ def parse_score_table(grid: SheetGrid) -> ScoreTable | None:
 
     for r in range(hr + 1, grid.n_rows):
         row = grid.rows[r]
-        texts = [norm(v) for v in row]  # once per row: every column below reads these
+        texts = normed[r]  # every column below reads these
         if not any(texts) or all(t in ("", "指标") for t in texts):
             continue
         n1, m1 = split_max(cell(texts, cols["l1"]), "l1", texts)
@@ -223,7 +231,9 @@ def parse_score_table(grid: SheetGrid) -> ScoreTable | None:
 # --- 基础数据表 ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+# a value, but not frozen (a frozen dataclass builds several times slower; nothing assigns to a
+# fact); unsafe_hash keeps the hash a frozen one would have
+@dataclass(slots=True, unsafe_hash=True)
 class Fact:
     label: str  # row label, e.g. '三公经费'
     header: str  # column header, e.g. '2018年决算数'
@@ -268,9 +278,10 @@ def _clean_label(s: str) -> str:
     return s
 
 
-def parse_base_data(grid: SheetGrid) -> BaseData | None:
-    """Facts of a 绩效基础数据表 grid (label × header -> value), or None when it is not one."""
-    normed = [[norm(v) for v in row] for row in grid.rows]  # each cell normalised once
+def parse_base_data(grid: SheetGrid, normed: list[list[str]] | None = None) -> BaseData | None:
+    """Facts of a 绩效基础数据表 grid (label × header -> value), or None when it is not one
+    (`normed`: its `normed_rows`, when the caller has them)."""
+    normed = normed_rows(grid) if normed is None else normed  # each cell normalised once
     flat = [t for row in normed for t in row]
     titled = any("基础数据" in t and len(t) <= 30 for t in flat)
     # untitled: still the 绩效 layout (三公经费 and 公用经费 rows under 'YYYY年决算数' columns),

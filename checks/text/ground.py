@@ -206,11 +206,31 @@ class _Cells:
     """The table side of one grounding run: `_cell` answers (the same refs, denominators and 三公
     cells, recur per claim) and where a cell sits (for messages), each found once."""
 
-    __slots__ = ("model", "_found")
+    __slots__ = ("model", "_found", "_intervals", "_codes")
 
     def __init__(self, model: WorkbookModel) -> None:
         self.model = model
         self._found: dict[tuple[str, ...], tuple[Cell | None, str | None]] = {}
+        # id(cell) -> (cell, its interval): the cells come from `_found`, which keeps them (and
+        # their ids) alive for the run; a share's base cell is read for every share
+        self._intervals: dict[int, tuple[Cell, Interval]] = {}
+        self._codes: dict[tuple[str, str], str | None] = {}  # (table key, row name) -> row code
+
+    def interval(self, cell: Cell) -> Interval:
+        """_cell_interval of a cell in the workbook's unit, worked out once per cell."""
+        got = self._intervals.get(id(cell))
+        if got is None or got[0] is not cell:
+            got = self._intervals[id(cell)] = (cell, _cell_interval(cell, self.model.unit))
+        return got[1]
+
+    def code(self, key: str, name: str) -> str | None:
+        """The one row code of table `key` ('05'/'08'/'09': a 项 name; '06': an economic class name)."""
+        got = self._codes.get((key, name), ...)
+        if got is ...:
+            got = self._codes[(key, name)] = (
+                _econ_code(self.model, name) if key == "06" else _xiang_code(self.model, name, key)
+            )
+        return got
 
     def where(self, cell: Cell) -> str:
         """'公开05表合计行“合计”（C9）': the table, row and column a grounded cell sits in.
@@ -271,14 +291,14 @@ def _sangong_ref(c: Claim) -> list[str] | None:
     return [f"07|main|data|{k}:{item}"]
 
 
-def _refs_for(model: WorkbookModel, c: Claim, topic: str, sub: str) -> list[str] | None:
+def _refs_for(cells: _Cells, c: Claim, topic: str, sub: str) -> list[str] | None:
     subject = norm_label(c.subject).replace("拔款", "拨款")
     subject = _LEAD_QIZHONG.sub("", subject)
     if topic == "sangong":
         return _sangong_ref(c)
     if topic in ("fund", "soe") and "（项）" in subject:
         key = "08" if topic == "fund" else "09"
-        code = _xiang_code(model, subject.split("（项）")[0].split("（款）")[-1], key)
+        code = cells.code(key, subject.split("（项）")[0].split("（款）")[-1])
         return [f"{key}|main|{code}|本年支出合计"] if code else None
     if topic == "gp" and ("结构" in sub or "具体" in sub or not sub):
         code = class_code_for_name(_CLASS_MARK.sub("", subject))
@@ -286,13 +306,13 @@ def _refs_for(model: WorkbookModel, c: Claim, topic: str, sub: str) -> list[str]
             return [f"05|main|{code}|合计"]
         m = _XIANG_NAME.search(c.paragraph.text[c.sentence[0] : c.span[0]])
         if m and c.role == "final":
-            code = _xiang_code(model, m.group(1))
+            code = cells.code("05", m.group(1))
             return [f"05|main|{code}|合计"] if code else None
     for rx, refs in _AMOUNT_RES.get(topic, ()):
         if rx.search(subject):
             return refs
     if topic in ("other", "perf", "") and ECON_SUBJECT.search(subject):
-        code = _econ_code(model, ECON_SUBJECT.search(subject).group(1))
+        code = cells.code("06", ECON_SUBJECT.search(subject).group(1))
         return [f"06|main|{code}|决算数"] if code else None
     return None
 
@@ -359,7 +379,7 @@ def ground_claims(model: WorkbookModel, paragraphs: list[Paragraph], claims: lis
         for c in cs:
             if c.kind != Kind.AMOUNT or not c.is_money or c.approx or c.role in ("prior", "compare"):
                 continue
-            refs = _refs_for(model, c, topic, sub)
+            refs = _refs_for(cells, c, topic, sub)
             if not refs:
                 continue
             cell, why = cells(refs)
@@ -371,7 +391,7 @@ def ground_claims(model: WorkbookModel, paragraphs: list[Paragraph], claims: lis
             if cell.status in ("uncached", "text"):
                 continue
             grounded[id(c)] = cell
-            ok = c.interval().overlaps(_cell_interval(cell, model.unit))
+            ok = c.interval().overlaps(cells.interval(cell))
             res.count("Y-1", ok)
             if ok:
                 continue
@@ -397,7 +417,6 @@ def _part_of_share(c: Claim, cs: list[Claim]) -> Claim | None:
 
 
 def _check_share(cells: _Cells, c: Claim, cs: list[Claim], topic: str, grounded: dict, res: GroundResult) -> None:
-    model = cells.model
     if topic not in SHARE_DEFAULT:
         return  # e.g. 政府采购 shares: their base is in the text, checked by W-11
     den_ref = None
@@ -414,14 +433,14 @@ def _check_share(cells: _Cells, c: Claim, cs: list[Claim], topic: str, grounded:
     if den is None or not den.value:
         return
     part_cell = grounded.get(id(part))
-    part_iv = _cell_interval(part_cell, model.unit) if part_cell is not None else part.interval()
-    ratio = (part_iv / _cell_interval(den, model.unit)).scale(HUNDRED)
+    part_iv = cells.interval(part_cell) if part_cell is not None else part.interval()
+    ratio = (part_iv / cells.interval(den)).scale(HUNDRED)
     claim_iv = Interval.printed(c.value, c.decimals)
     res.count("Y-2", claim_iv.overlaps(ratio))
     if claim_iv.overlaps(ratio):
         return
-    mid = _cell_interval(part_cell, model.unit).mid if part_cell is not None else part.wan()
-    mid = mid / _cell_interval(den, model.unit).mid * HUNDRED
+    mid = cells.interval(part_cell).mid if part_cell is not None else part.wan()
+    mid = mid / cells.interval(den).mid * HUNDRED
     expected = f"{_fmt(mid, max(c.decimals, 2))}%"
     hint = ""
     if topic == "sangong":
@@ -437,7 +456,6 @@ def _check_share(cells: _Cells, c: Claim, cs: list[Claim], topic: str, grounded:
 
 
 def _sangong_completion(cells: _Cells, c: Claim) -> Interval | None:
-    model = cells.model
     item = _item_from(c.subject) or _item_from(c.paragraph.text[c.sentence[0] : c.span[0]])
     if item is None:
         return None
@@ -445,11 +463,10 @@ def _sangong_completion(cells: _Cells, c: Claim) -> Interval | None:
     bud, _ = cells([f"07|main|data|预算:{item}"])
     if fin is None or bud is None or not bud.value:
         return None
-    return (_cell_interval(fin, model.unit) / _cell_interval(bud, model.unit)).scale(HUNDRED)
+    return (cells.interval(fin) / cells.interval(bud)).scale(HUNDRED)
 
 
 def _check_completion(cells: _Cells, c: Claim, res: GroundResult) -> None:
-    model = cells.model
     item = _item_from(c.paragraph.text[c.sentence[0] : c.span[0]])
     if item is None:
         return
@@ -457,7 +474,7 @@ def _check_completion(cells: _Cells, c: Claim, res: GroundResult) -> None:
     bud, _ = cells([f"07|main|data|预算:{item}"])
     if fin is None or bud is None or not bud.value:
         return  # a zero budget is W-3's zero-base warning
-    ratio = (_cell_interval(fin, model.unit) / _cell_interval(bud, model.unit)).scale(HUNDRED)
+    ratio = (cells.interval(fin) / cells.interval(bud)).scale(HUNDRED)
     ok = Interval.printed(c.value, c.decimals).overlaps(ratio)
     res.count("Y-3", ok)
     if ok:

@@ -32,6 +32,10 @@ _MARKER_LEVELS = (
     (re.compile(r"^\s*(\d{1,2})\s*[、．](?!\d)"), 3),
     (re.compile(r"^\s*[（(]\s*(\d{1,2})\s*[）)]"), 4),
 )
+# the marker patterns a heading's first character leaves possible: 一 / （ / 1
+_CN_LEVELS = _MARKER_LEVELS[:1]
+_PAREN_LEVELS = (_MARKER_LEVELS[1], _MARKER_LEVELS[3])
+_DIGIT_LEVELS = _MARKER_LEVELS[2:3]
 _PART_NO = re.compile(r"^\s*第[一二三四五六七八九十]+部分\s*$")
 _SENTENCE_PUNCT = re.compile(r"[。，；,;：:！？]")
 _CJK = r"\u3400-\u9fff"
@@ -82,14 +86,20 @@ def part_kind(part: str) -> str:
 
 def heading_marker(text: str) -> tuple[int, str] | None:
     """(level, marker) when the text begins with a numbered heading, e.g. (2, '（二）')."""
-    head = text.lstrip()[:1]  # every marker pattern starts with \s*: most lines fail on this character
-    if not head or (head not in _MARKER_FIRST and not head.isdigit()):
+    head = text.lstrip()[:1]  # every marker pattern starts with \s*: its first character picks the patterns
+    if not head:
         return None
-    for rx, level in _MARKER_LEVELS:
+    if head in _MARKER_FIRST:
+        levels = _PAREN_LEVELS if head in "（(" else _CN_LEVELS
+    elif head.isdigit():
+        levels = _DIGIT_LEVELS
+    else:
+        return None
+    for rx, level in levels:
         m = rx.match(text)
         if m:
             tag = m.group(1)
-            return level, {1: tag, 2: f"（{tag}）", 3: tag, 4: f"（{tag}）"}[level]
+            return level, f"（{tag}）" if level in (2, 4) else tag
     return None
 
 
@@ -282,12 +292,14 @@ def is_text_sheet(sheet: SheetGrid) -> bool:
         first = None
         n = 0
         for v in row:
-            if _filled(v):
-                n += 1
-                if n == 1:
-                    first = v
-                else:
-                    break  # two cells: a multi-cell row, its other cells do not matter yet
+            # _filled(v), inline: this loop reads every cell of every sheet
+            if v is None or (v.isspace() or not v if type(v) is str else not _filled(v)):
+                continue
+            n += 1
+            if n == 1:
+                first = v
+            else:
+                break  # two cells: a multi-cell row, its other cells do not matter yet
         if not n:
             continue
         filled_rows += 1

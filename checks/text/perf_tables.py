@@ -250,10 +250,20 @@ class BaseData:
     sheet: str
     unit: str  # money unit of the table: '元' or '万元'
     facts: list[Fact]
+    # get's answers: W-10 and W-12 ask for the same rows again and again (one check run's table)
+    _found: dict[tuple[str, str | tuple[str, ...]], Fact | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def get(self, label: str, header: str | tuple[str, ...]) -> Fact | None:
         """First fact whose row label and column header match the regexes (a tuple of header
         regexes: any of them, as their alternation would, without compiling one during the check)."""
+        key = (label, header)
+        if key not in self._found:
+            self._found[key] = self._get(label, header)
+        return self._found[key]
+
+    def _get(self, label: str, header: str | tuple[str, ...]) -> Fact | None:
         label_rx = _compiled(label)
         header_rxs = [_compiled(h) for h in header] if isinstance(header, tuple) else [_compiled(header)]
         for f in self.facts:

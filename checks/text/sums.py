@@ -8,6 +8,7 @@ the sentence end; a parenthesis （含…） under the figure before it; a parag
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -374,6 +375,7 @@ def check_shares(
     tally = Tally() if tally is None else tally
     found = ParagraphLists() if lists is None else lists
     by_p = groups.by_paragraph() if groups is not None else _by_paragraph(claims)
+    measures = _Measures()
     for para_claims in by_p.values():
         para_lists = found.of(para_claims)  # found for W-5 already, when both run
         if not any(c.kind == Kind.SHARE for c in para_claims):
@@ -383,34 +385,48 @@ def check_shares(
             if not shares:
                 continue
             parts = {id(s): _share_part(s, sent) for s in shares}
-            groups: dict[tuple[str, int], list[Claim]] = {}
+            by_measure: dict[tuple[str, int], list[Claim]] = {}
             level = 0  # '占…93.32%，其中：小微…占…51.49%' is a part of a part, not a sibling
             for k, s in enumerate(shares):
                 if k and _QIZHONG.search(s.paragraph.text, shares[k - 1].span[1], s.span[0]):
                     level += 1
-                groups.setdefault((_norm_measure(s.denominator or ""), level), []).append(s)
-            for group in groups.values():
-                _judge_share_group(group, parts, para_lists, para_claims, tally)
+                by_measure.setdefault((measures[s.denominator or ""], level), []).append(s)
+            for group in by_measure.values():
+                _judge_share_group(group, parts, para_lists, para_claims, tally, measures)
     return tally
 
 
+class _Measures(dict[str, str]):
+    """_norm_measure of each subject met in one check_shares call, worked out once (every share
+    compares its denominator with the subjects of the figures before it)."""
+
+    def __missing__(self, s: str) -> str:
+        m = self[s] = _norm_measure(s)
+        return m
+
+
 def _resolve_total(
-    s: Claim, part: Claim | None, lists: list[_List], para_claims: list[Claim]
+    s: Claim,
+    part: Claim | None,
+    lists: list[_List],
+    para_claims: list[Claim],
+    measures: _Measures,
+    followed: Callable[[], set[int]],
 ) -> Claim | None:
-    den = _norm_measure(s.denominator or "")
+    den = measures[s.denominator or ""]
     if part is not None:
         for lst in lists:
             if lst.marker in ("其中", "中", "主要是") and any(x is part for x in lst.parts):
-                subj = _norm_measure(lst.total.subject)
+                subj = measures[lst.total.subject]
                 if not den or den in subj or (subj and subj in den):
                     return lst.total
     if not den:
         return None
-    followed_by_share = _followed_by_share(para_claims) if part else set()
+    followed_by_share = followed() if part else set()
     for c in para_claims:
         if c is part or id(c) in followed_by_share or not _eligible(c) or c.span[0] > s.span[0]:
             continue
-        subj = _norm_measure(c.subject)
+        subj = measures[c.subject]
         if subj and (den == subj or den in subj or subj in den) and c.kind == Kind.AMOUNT:
             return c
     return None
@@ -434,8 +450,19 @@ def _judge_share_group(
     lists: list[_List],
     para_claims: list[Claim],
     tally: Tally,
+    measures: _Measures,
 ) -> None:
-    totals = {id(s): _resolve_total(s, parts[id(s)], lists, para_claims) for s in group}
+    followed: set[int] | None = None
+
+    def followed_by_share() -> set[int]:  # the paragraph's, found once for all the group's shares
+        nonlocal followed
+        if followed is None:
+            followed = _followed_by_share(para_claims)
+        return followed
+
+    totals = {
+        id(s): _resolve_total(s, parts[id(s)], lists, para_claims, measures, followed_by_share) for s in group
+    }
     share_sum = interval_sum([s.interval() for s in group])
     all_parts = [parts[id(s)] for s in group]
     have_parts = all(p is not None for p in all_parts)

@@ -151,8 +151,9 @@ _GENERIC = re.compile(r"支出|收入|预算|决算|数|为|年初|财政拨款|
 _CLOSE_PAREN = re.compile(r"[)）]")
 
 
-def indicator_key(c: Claim) -> tuple[str, str, str] | None:
-    """(subject, unit family, noun) naming what a figure measures, or None when too vague to compare."""
+def indicator_key(c: Claim, subjects: dict[str, str | None] | None = None) -> tuple[str, str, str] | None:
+    """(subject, unit family, noun) naming what a figure measures, or None when too vague to compare
+    (`subjects`: measured_subject's answers so far in this run)."""
     if c.value is None or c.approx or c.role == "prior":
         return None
     if c.kind == Kind.AMOUNT and c.is_money:
@@ -163,7 +164,19 @@ def indicator_key(c: Claim) -> tuple[str, str, str] | None:
         fam = c.unit or ""
     else:
         return None
-    s = clean_subject(c.subject)
+    if subjects is None:
+        s = measured_subject(c.subject)
+    else:
+        s = subjects.get(c.subject, ...)  # type: ignore[arg-type]
+        if s is ...:
+            s = subjects[c.subject] = measured_subject(c.subject)
+    return None if s is None else (s, fam, c.noun or "")
+
+
+def measured_subject(subject: str) -> str | None:
+    """What a figure's subject says it measures, without fillers, the organisation and verbs before
+    it and 在职 after it; None when too vague to compare."""
+    s = clean_subject(subject)
     if ")" in s or "）" in s:
         opened = s.count("(") + s.count("（")
         if opened < s.count(")") + s.count("）"):
@@ -177,7 +190,7 @@ def indicator_key(c: Claim) -> tuple[str, str, str] | None:
     s = clean_subject(s)
     if len(s) < 2 or not _GENERIC.sub("", s):
         return None
-    return s, fam, c.noun or ""
+    return s
 
 
 def _place(p: Paragraph) -> str:
@@ -195,10 +208,11 @@ def check_repeated(claims: list[Claim], tally: Tally | None = None) -> Tally:
     """W-8: a person/vehicle count or a named amount quoted with different values in different sections."""
     tally = Tally() if tally is None else tally
     groups: dict[tuple[str, str, str], list[Claim]] = {}
+    subjects: dict[str, str | None] = {}  # a subject repeats (部门概况 quoted in the 绩效 report)
     for c in claims:
         if c.paragraph.kind == "glossary":
             continue
-        key = indicator_key(c)
+        key = indicator_key(c, subjects)
         if key:
             groups.setdefault(key, []).append(c)
     for (subject, fam, noun), cs in groups.items():

@@ -173,9 +173,11 @@ _TRIGGER = re.compile("[" + re.escape("".join(sorted(frozenset().union(*(c for c
 
 
 def _placeholder(text: str) -> re.Match[str] | None:
-    if _TRIGGER.search(text) is None:
+    present = set(_TRIGGER.findall(text))
+    if not present:
         return None
-    found = [m for _, rx in _PLACEHOLDERS if (m := rx.search(text))]
+    # only the kinds whose character is present can match (此/请/如 are common words)
+    found = [m for chars, rx in _PLACEHOLDERS if not chars.isdisjoint(present) and (m := rx.search(text))]
     return min(found, key=lambda m: m.start()) if found else None
 
 

@@ -332,10 +332,12 @@ def _sheet_paragraphs(sheet: SheetGrid, start_index: int) -> list[Paragraph]:
     sectioner = _Sectioner(sheet.name)
     out: list[Paragraph] = []
     for r, row in enumerate(sheet.rows):
-        cell = next(((c, v) for c, v in enumerate(row) if isinstance(v, str) and v.strip()), None)
-        if cell is None:
+        for c, v in enumerate(row):  # noqa: B007 - the first cell holding text: c and v are kept
+            if isinstance(v, str) and v.strip():
+                break
+        else:
             continue
-        c, v = cell
+        address = a1(r, c)  # shared by the cell's lines
         for line in _lines(v):
             t = line.strip()
             if not t:
@@ -344,7 +346,7 @@ def _sheet_paragraphs(sheet: SheetGrid, start_index: int) -> list[Paragraph]:
             out.append(
                 Paragraph(
                     sheet=sheet.name,
-                    cell=a1(r, c),
+                    cell=address,
                     text=t,
                     section=sectioner.section,
                     part=sectioner.part,

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from checks.findings import CellRef, Family, Finding, Outcome, Severity
 from checks.layouts import class_code_for_name, norm_label
-from checks.model import Cell, WorkbookModel
+from checks.model import Cell, Table, WorkbookModel
 from checks.rules.evaluate import Absent, Unlocated, _row_desc, resolve
 from checks.text.claims import Claim, Kind
 from checks.text.interval import HUNDRED, Interval, round_half_up
@@ -214,7 +214,7 @@ class _Cells:
         # id(cell) -> (cell, its interval): the cells come from `_found`, which keeps them (and
         # their ids) alive for the run; a share's base cell is read for every share
         self._intervals: dict[int, tuple[Cell, Interval]] = {}
-        self._codes: dict[tuple[str, str], str | None] = {}  # (table key, row name) -> row code
+        self._codes: dict[str, dict[str, list[str]]] = {}  # table key -> its `_row_codes`
 
     def interval(self, cell: Cell) -> Interval:
         """_cell_interval of a cell in the workbook's unit, worked out once per cell."""
@@ -225,12 +225,12 @@ class _Cells:
 
     def code(self, key: str, name: str) -> str | None:
         """The one row code of table `key` ('05'/'08'/'09': a 项 name; '06': an economic class name)."""
-        got = self._codes.get((key, name), ...)
-        if got is ...:
-            got = self._codes[(key, name)] = (
-                _econ_code(self.model, name) if key == "06" else _xiang_code(self.model, name, key)
-            )
-        return got
+        index = self._codes.get(key)
+        if index is None:  # one pass over the table's rows, whatever names the text asks for
+            t = self.model.get(key)
+            index = self._codes[key] = _row_codes(t, key) if t is not None else {}
+        hits = index.get(name if key == "06" else norm_label(name), [])
+        return hits[0] if len(hits) == 1 else None
 
     def where(self, cell: Cell) -> str:
         """'公开05表合计行“合计”（C9）': the table, row and column a grounded cell sits in.
@@ -317,20 +317,14 @@ def _refs_for(cells: _Cells, c: Claim, topic: str, sub: str) -> list[str] | None
     return None
 
 
-def _xiang_code(model: WorkbookModel, name: str, key: str = "05") -> str | None:
-    t = model.get(key)
-    if t is None:
-        return None
-    hits = [r.code for r in t.rows("main") if r.level == 3 and norm_label(r.label) == norm_label(name)]
-    return hits[0] if len(hits) == 1 else None
-
-
-def _econ_code(model: WorkbookModel, name: str) -> str | None:
-    t = model.get("06")
-    if t is None:
-        return None
-    hits = [r.code for r in t.rows("main") if r.code and len(r.code) == 5 and norm_label(r.label) == name]
-    return hits[0] if len(hits) == 1 else None
+def _row_codes(table: Table, key: str) -> dict[str, list[str]]:
+    """norm_label(label) -> codes of the rows a name may denote, in table order: 项 (level 3) rows
+    of 05/08/09, 5-digit economic classes of 06."""
+    out: dict[str, list[str]] = {}
+    for r in table.rows("main"):
+        if (r.code and len(r.code) == 5) if key == "06" else r.level == 3:
+            out.setdefault(norm_label(r.label), []).append(r.code)
+    return out
 
 
 _TO_WAN = {"元": Decimal("0.0001"), "千元": Decimal("0.1")}

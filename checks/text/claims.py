@@ -108,16 +108,16 @@ _VERSUS_RE = re.compile(
     r"(?P<a>决算数?|支出数?|实际数?)\s*(?P<dir>大于|小于|等于|高于|低于|超过|少于|多于)\s*(?P<b>(?:年初)?预算数?)"
 )
 _VERSUS_SIGN = {"大于": 1, "高于": 1, "超过": 1, "多于": 1, "小于": -1, "低于": -1, "少于": -1, "等于": 0}
-_DIRECTION_RE = re.compile(
-    r"(?P<dir>增加|减少|增长|下降|降低|提高|上升|增幅|降幅|减幅|涨幅|节约|超支|多|少|增|减)"
-    r"(?:了|为|约|达|额为|额|幅度为|幅度|幅为)?\s*$"
-)
+_DIRECTION_WORDS = "增加|减少|增长|下降|降低|提高|上升|增幅|降幅|减幅|涨幅|节约|超支|多|少|增|减"
+_DIRECTION_LINKS = "了|为|约|达|额为|额|幅度为|幅度|幅为"
+_DIRECTION_RE = re.compile(rf"(?P<dir>{_DIRECTION_WORDS})(?:{_DIRECTION_LINKS})?\s*$")
 _DIRECTION_LONGEST = 5  # 增幅 + 幅度为: the longest match _DIRECTION_RE can make before the end
 _NEGATIVE = {"减少", "下降", "降低", "降幅", "减幅", "节约", "少", "减"}
 _COMPARE_RE = re.compile(
     r"(?:比|较|与|同)\s*(?P<to>上年度?|上一年度?|去年|上年同期|同期|\d{4}\s*年度?|年初预算数?|预算数?|年初数)"
 )
-_APPROX_BEFORE = re.compile(r"(近|约|超过|逾|不足|不到|将近|大约)\s*$")
+_APPROX_WORDS = "近|约|超过|逾|不足|不到|将近|大约"
+_APPROX_BEFORE = re.compile(rf"({_APPROX_WORDS})\s*$")
 _APPROX_LONGEST = 2  # the longest word _APPROX_BEFORE ends with
 _APPROX_AFTER = re.compile(r"\s*(以上|以下|左右|以内|上下)")  # matched at the figure's end: no ^
 _CLAUSE_STRIP = CLAUSE_SEP + " "
@@ -235,7 +235,10 @@ class Claim:
 def _last_compare(t: str, start: int, end: int) -> re.Match[str] | None:
     """The last 比/较/与 + period phrase in t[start:end] (the comparison in force at its end)."""
     found = None
-    for found in _COMPARE_RE.finditer(t[start:end]):  # noqa: B007 - keep the last match
+    piece = t[start:end]
+    if not _may_compare(piece):
+        return found
+    for found in _COMPARE_RE.finditer(piece):  # noqa: B007 - keep the last match
         pass
     return found
 
@@ -301,12 +304,25 @@ def _figures(t: str, text: str) -> list[tuple[int, int, Decimal, int, str, bool,
     return raw
 
 
-def _ends_with(rx: re.Pattern[str], s: str, longest: int) -> re.Match[str] | None:
-    """rx.search(s) for a pattern anchored at the end (…\\s*$) whose words are at most `longest`
-    characters: when s does not end in a space only its tail can match, so only the tail is searched."""
-    if s and s[-1] > "\u3000":  # every character \s matches is at most U+3000
-        return rx.search(s, max(0, len(s) - longest))
+def _ends_with(rx: re.Pattern[str], s: str, longest: int, enders: frozenset[str]) -> re.Match[str] | None:
+    r"""rx.search(s) for a pattern anchored at the end (…\s*$) whose words are at most `longest`
+    characters and end in one of `enders`: when s does not end in a space, its last character rules
+    most texts out and only its tail can match."""
+    if not s:
+        return None  # every such pattern needs a word
+    last = s[-1]
+    if last > "\u3000":  # every character \s matches is at most U+3000
+        return rx.search(s, max(0, len(s) - longest)) if last in enders else None
     return rx.search(s)
+
+
+def _last_chars(*alternations: str) -> frozenset[str]:
+    """The characters the words of '|'-separated alternations end with."""
+    return frozenset(w[-1] for alt in alternations for w in alt.split("|"))
+
+
+_DIRECTION_ENDERS = _last_chars(_DIRECTION_WORDS, _DIRECTION_LINKS)
+_APPROX_ENDERS = _last_chars(_APPROX_WORDS)
 
 
 def _may_compare(s: str) -> bool:
@@ -327,14 +343,14 @@ def _number_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
         lead_from = max(piece[0], prev_end.get(piece, piece[0]))
         prev_end[piece] = end
         before = t[lead_from:start]
-        approx_before = _ends_with(_APPROX_BEFORE, before, _APPROX_LONGEST)
+        approx_before = _ends_with(_APPROX_BEFORE, before, _APPROX_LONGEST, _APPROX_ENDERS)
         approx = approx or approx_before is not None or _APPROX_AFTER.match(t, end, clause[1]) is not None
-        dm = _ends_with(_DIRECTION_RE, before, _DIRECTION_LONGEST)
+        dm = _ends_with(_DIRECTION_RE, before, _DIRECTION_LONGEST, _DIRECTION_ENDERS)
         if dm:
             direction = dm.group("dir")
             sign = -1 if direction in _NEGATIVE else 1
             subject_raw = before[: dm.start()]
-            approx_raw = _ends_with(_APPROX_BEFORE, subject_raw, _APPROX_LONGEST)
+            approx_raw = _ends_with(_APPROX_BEFORE, subject_raw, _APPROX_LONGEST, _APPROX_ENDERS)
         else:
             direction = sign = None
             subject_raw, approx_raw = before, approx_before

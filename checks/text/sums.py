@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from checks.findings import Severity
-from checks.text.claims import Claim, Kind
+from checks.text.claims import MONEY_UNITS, Claim, Kind
 from checks.text.groups import ClaimGroups
 from checks.text.interval import HUNDRED, Interval, interval_sum, pct_point, round_half_up
 from checks.text.paragraphs import Paragraph
@@ -38,7 +38,7 @@ def _unit_family(c: Claim) -> str:
 def _eligible(c: Claim) -> bool:
     if c.value is None or c.approx:
         return False
-    if c.is_money:
+    if c.unit in MONEY_UNITS:  # c.is_money, without the property call: this runs per figure
         return c.kind in (Kind.AMOUNT, Kind.CHANGE) and c.role != "prior"
     return c.kind == Kind.COUNT
 
@@ -100,13 +100,17 @@ def _lists_in_paragraph(claims: list[Claim]) -> list[_List]:
         markers += [(m.start(), m.end(), "其中") for m in _QIZHONG.finditer(text)]
     if "主要" in text:
         markers += [(m.start(), m.end(), "主要是") for m in _MAINLY.finditer(text)]
-    eligible = [c for c in claims if _eligible(c)]  # the figures a list may hold, in text order
+    eligible: list[Claim] | None = None  # the figures a list may hold, in text order: once needed
     if "中" in text:
         for m in _ZHONG.finditer(text):
+            if eligible is None:
+                eligible = [c for c in claims if _eligible(c)]
             if any(c.span[1] == m.start() for c in eligible):
                 markers.append((m.start(), m.end(), "中"))
     if not markers:
         return _paren_lists(claims, text)
+    if eligible is None:
+        eligible = [c for c in claims if _eligible(c)]
     markers.sort()
     free = [c for c in eligible if not c.in_parens]
     for start, end, name in markers:

@@ -206,7 +206,7 @@ class _Cells:
     """The table side of one grounding run: `_cell` answers (the same refs, denominators and 三公
     cells, recur per claim) and where a cell sits (for messages), each found once."""
 
-    __slots__ = ("model", "_found", "_intervals", "_codes")
+    __slots__ = ("model", "_found", "_intervals", "_codes", "_where")
 
     def __init__(self, model: WorkbookModel) -> None:
         self.model = model
@@ -215,6 +215,7 @@ class _Cells:
         # their ids) alive for the run; a share's base cell is read for every share
         self._intervals: dict[int, tuple[Cell, Interval]] = {}
         self._codes: dict[str, dict[str, list[str]]] = {}  # table key -> its `_row_codes`
+        self._where: dict[tuple[str, int, int], str] = {}  # (sheet, row, col) -> `where`: a share's base recurs
 
     def interval(self, cell: Cell) -> Interval:
         """_cell_interval of a cell in the workbook's unit, worked out once per cell."""
@@ -236,7 +237,14 @@ class _Cells:
         """'公开05表合计行“合计”（C9）': the table, row and column a grounded cell sits in.
 
         Found by position (sheet, row, column) in table order, first place wins; no Cell is made
-        (the model makes them on access), so only a message pays for this."""
+        (the model makes them on access), so only a message pays for this, once per place."""
+        key = (cell.sheet, cell.row, cell.col)
+        got = self._where.get(key)
+        if got is None:
+            got = self._where[key] = self._find(cell)
+        return got
+
+    def _find(self, cell: Cell) -> str:
         for t in self.model.tables:  # rows of a continuation may sit on another sheet: test each row
             for block, rows in t.blocks.items():
                 for key, row in rows.items():

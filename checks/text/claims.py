@@ -530,9 +530,13 @@ def extract_all(paragraphs: list[Paragraph]) -> list[Claim]:
     return out
 
 
-_FIELDS = tuple(f.name for f in fields(Claim) if f.init and f.name != "paragraph")
+_INIT_FIELDS = [f.name for f in fields(Claim) if f.init]
+_PARAGRAPH_AT = _INIT_FIELDS.index("paragraph")
+_VALUES = attrgetter(*_INIT_FIELDS)  # a claim's constructor arguments, in order
 
 
 def _moved(c: Claim, p: Paragraph) -> Claim:
     """The same claim in paragraph `p` (same text, so every offset and word still holds)."""
-    return Claim(paragraph=p, **{name: getattr(c, name) for name in _FIELDS})
+    values = list(_VALUES(c))
+    values[_PARAGRAPH_AT] = p
+    return Claim(*values)

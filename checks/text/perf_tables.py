@@ -176,7 +176,8 @@ def parse_score_table(grid: SheetGrid, normed: list[list[str]] | None = None) ->
     def split_max(text: str, key: str, texts: list[str]) -> tuple[str, Decimal | None]:
         m = _MAX_IN_NAME.search(text) if "分" in text else None
         name = _MAX_IN_NAME.sub("", text) if m else text
-        mx = to_number(cell(texts, max_col.get(key)))
+        max_text = cell(texts, max_col.get(key)) if key in max_col else ""
+        mx = to_number(max_text) if max_text else None  # an empty cell is no number: skip the call
         if mx is not None:
             return name, mx[0]
         return name, Decimal(m.group(1)) if m else None

@@ -209,8 +209,9 @@ def check_repeated(claims: list[Claim], tally: Tally | None = None) -> Tally:
     tally = Tally() if tally is None else tally
     groups: dict[tuple[str, str, str], list[Claim]] = {}
     subjects: dict[str, str | None] = {}  # a subject repeats (部门概况 quoted in the 绩效 report)
+    measured = (Kind.AMOUNT, Kind.COUNT)  # the only kinds indicator_key keys: the others skip the call
     for c in claims:
-        if c.paragraph.kind == "glossary":
+        if c.kind not in measured or c.paragraph.kind == "glossary":
             continue
         key = indicator_key(c, subjects)
         if key:

@@ -19,6 +19,7 @@ _AMOUNT_HEADER = re.compile(r"决算数|预算数|编制数")
 _UNIT_NOTE = re.compile(r"单位[：:]([^，。]*)")
 _HEADER_YEAR = re.compile(r"(\d{4})年")
 _MAX_IN_NAME = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[）)]")
+_BLANK_OR_HEADER = frozenset(("", "指标"))  # a score-table row holding only these says nothing
 _NUMERIC = re.compile(r"^-?\d{1,3}(?:,\d{3})*(?:\.\d+)?$|^-?\d+(?:\.\d+)?$")
 
 
@@ -185,7 +186,7 @@ def parse_score_table(grid: SheetGrid, normed: list[list[str]] | None = None) ->
     for r in range(hr + 1, grid.n_rows):
         row = grid.rows[r]
         texts = normed[r]  # every column below reads these
-        if not any(texts) or all(t in ("", "指标") for t in texts):
+        if not any(texts) or set(texts) <= _BLANK_OR_HEADER:
             continue
         n1, m1 = split_max(cell(texts, cols["l1"]), "l1", texts)
         if n1 or m1 is not None:

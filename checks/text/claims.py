@@ -263,6 +263,8 @@ def clean_subject(s: str) -> str:
 
 
 def _role_of(subject: str) -> str | None:
+    if "算" not in subject:  # every word below (and every fund name) holds 算
+        return None
     subject = _FUND_KINDS.sub("", subject)
     if "决算" in subject:
         return "final"
@@ -325,6 +327,11 @@ _DIRECTION_ENDERS = _last_chars(_DIRECTION_WORDS, _DIRECTION_LINKS)
 _APPROX_ENDERS = _last_chars(_APPROX_WORDS)
 
 
+def _may_follow(ch: str) -> bool:
+    """Whether _APPROX_AFTER can match at a character: its words open with 以/左/上, maybe after spaces."""
+    return (ch != "" and ch in "以左上") or ch.isspace()
+
+
 def _may_compare(s: str) -> bool:
     """Whether _COMPARE_RE can match in s: it opens with 比/较/与/同 (a test far cheaper than the scan)."""
     return "比" in s or "较" in s or "与" in s or "同" in s
@@ -344,7 +351,12 @@ def _number_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
         prev_end[piece] = end
         before = t[lead_from:start]
         approx_before = _ends_with(_APPROX_BEFORE, before, _APPROX_LONGEST, _APPROX_ENDERS)
-        approx = approx or approx_before is not None or _APPROX_AFTER.match(t, end, clause[1]) is not None
+        approx = (
+            approx
+            or approx_before is not None
+            # 以上/左右…, maybe after spaces: only a figure followed by one of these characters
+            or (_may_follow(t[end : end + 1]) and _APPROX_AFTER.match(t, end, clause[1]) is not None)
+        )
         dm = _ends_with(_DIRECTION_RE, before, _DIRECTION_LONGEST, _DIRECTION_ENDERS)
         if dm:
             direction = dm.group("dir")

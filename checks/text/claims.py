@@ -10,7 +10,7 @@ so the grounding step and the 文内 checks see one list.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from enum import StrEnum
 from operator import attrgetter
@@ -183,9 +183,6 @@ class Claim:
     date: tuple[int, int | None, int | None] | None = None
     sentence: tuple[int, int] = (0, 0)  # span of the sentence in paragraph.text
     in_parens: bool = False  # inside （…）
-    # interval() and interval(signed=True) once made: the checks ask for them ~3 times per figure
-    _interval: Interval | None = field(default=None, init=False, compare=False, repr=False)
-    _signed_interval: Interval | None = field(default=None, init=False, compare=False, repr=False)
 
     @property
     def signed(self) -> Decimal | None:
@@ -199,15 +196,6 @@ class Claim:
 
     def interval(self, signed: bool = False) -> Interval:
         """Values the printed figure stands for, in 万元 for money (元/亿元 converted); counts are exact."""
-        if signed:
-            if self._signed_interval is None:
-                self._signed_interval = self._make_interval(True)
-            return self._signed_interval
-        if self._interval is None:
-            self._interval = self._make_interval(False)
-        return self._interval
-
-    def _make_interval(self, signed: bool) -> Interval:
         assert self.value is not None
         v = self.signed if signed else self.value
         assert v is not None

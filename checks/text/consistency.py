@@ -199,7 +199,7 @@ def _place(p: Paragraph) -> str:
         "overview": "部门概况",
         "perf_overall": "整体支出绩效评价报告",
         "perf_project": "项目支出绩效评价报告",
-    }.get(p.kind, p.part or p.sheet)
+    }.get(p.part_kind, p.part or p.sheet)
     sec = "".join(p.section)
     return f"{kind}{sec}" if sec else kind
 
@@ -211,7 +211,7 @@ def check_repeated(claims: list[Claim], tally: Tally | None = None) -> Tally:
     subjects: dict[str, str | None] = {}  # a subject repeats (部门概况 quoted in the 绩效 report)
     measured = (Kind.AMOUNT, Kind.COUNT)  # the only kinds indicator_key keys: the others skip the call
     for c in claims:
-        if c.kind not in measured or c.paragraph.kind == "glossary":
+        if c.kind not in measured or c.paragraph.part_kind == "glossary":
             continue
         key = indicator_key(c, subjects)
         if key:

@@ -189,7 +189,7 @@ def topics_of(paragraphs: list[Paragraph]) -> dict[int, tuple[str, str]]:
     out = {}
     topic_of: dict[str, str] = {}  # the paragraphs of a section share its heading
     for p in paragraphs:
-        if not p.section or p.kind not in ("explanation", ""):
+        if not p.section or p.part_kind not in ("explanation", ""):
             continue
         head = level1.get((p.part, p.section[0]), p.heading)
         topic = topic_of.get(head)

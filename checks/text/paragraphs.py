@@ -60,13 +60,13 @@ class Paragraph:
     index: int = 0  # order in the document
     # heading_marker(text) and part_kind(part), worked out once: most checks ask, some per figure
     marker: tuple[int, str] | None = field(default=..., compare=False, repr=False)  # type: ignore[assignment]
-    kind: str = field(default=..., compare=False, repr=False)  # type: ignore[assignment]
+    part_kind: str = field(default=..., compare=False, repr=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         if self.marker is ...:
             self.marker = heading_marker(self.text)
-        if self.kind is ...:
-            self.kind = part_kind(self.part)
+        if self.part_kind is ...:
+            self.part_kind = part_kind(self.part)
 
 
 def part_kind(part: str) -> str:
@@ -135,7 +135,7 @@ class _Sectioner:
 
     def __init__(self, part: str) -> None:
         self.part = part
-        self.kind = part_kind(part)  # of `part`, shared by its paragraphs
+        self.part_kind = part_kind(part)  # of `part`, shared by its paragraphs
         self.path: list[tuple[int, str]] = []
         self.section: tuple[str, ...] = ()  # the markers of `path`, one tuple shared by its paragraphs
         self.heading = ""
@@ -149,7 +149,7 @@ class _Sectioner:
             return hm
         if _is_title(t, hm):
             self.part, self.path, self.section, self.heading = t, [], (), ""
-            self.kind = part_kind(t)
+            self.part_kind = part_kind(t)
             return hm
         if hm:
             level, marker = hm
@@ -253,7 +253,7 @@ def paragraphs_from_text(text: str, source: str) -> list[Paragraph]:
                 heading=sectioner.heading,
                 index=len(out),
                 marker=hm,
-                kind=sectioner.kind,
+                part_kind=sectioner.part_kind,
             )
         )
     return out
@@ -353,7 +353,7 @@ def _sheet_paragraphs(sheet: SheetGrid, start_index: int) -> list[Paragraph]:
                     heading=sectioner.heading,
                     index=start_index + len(out),
                     marker=hm,
-                    kind=sectioner.kind,
+                    part_kind=sectioner.part_kind,
                 )
             )
     return out

@@ -111,7 +111,7 @@ _TOTAL_SUBJECT = re.compile(r"综合评分|总得分|总分|评价得分|自评�
 def _check_total(t: ScoreTable, claims: list[Claim], tally: Tally) -> None:
     stated = [
         c for c in claims
-        if c.kind == Kind.SCORE and c.value is not None and c.paragraph.kind == t.kind
+        if c.kind == Kind.SCORE and c.value is not None and c.paragraph.part_kind == t.kind
         and _TOTAL_SUBJECT.search(c.subject + c.clause)
     ]  # fmt: skip
     if not stated or any(i.score is None for i in t.items):
@@ -301,7 +301,7 @@ def check_base_vs_text(
     for c in claims:
         if (
             not c.is_money or c.kind != Kind.AMOUNT or c.role == "prior" or c.approx or c.in_parens
-            or c.value is None or c.paragraph.kind == "glossary"
+            or c.value is None or c.paragraph.part_kind == "glossary"
         ):  # fmt: skip
             continue
         subject = _topic(c, sentences[(id(c.paragraph), c.sentence[0])])

@@ -241,7 +241,7 @@ def _text_budget_adjustment(claims: list[Claim]) -> tuple[Claim, Claim] | None:
     """(年初预算, 本年追加) from '年初…支出预算1079万元， 2018年增加187.53万元'."""
     by_p: dict[int, list[Claim]] = {}
     for c in claims:
-        if c.paragraph.kind in ("perf_overall", "perf_project", ""):
+        if c.paragraph.part_kind in ("perf_overall", "perf_project", ""):
             by_p.setdefault(id(c.paragraph), []).append(c)
     for cs in by_p.values():
         if "年初" not in cs[0].paragraph.text:

@@ -219,12 +219,12 @@ TOPICS: tuple[Topic, ...] = (
 
 def topic_findings(paragraphs: Sequence[Paragraph], year: int | None) -> list[Finding]:
     """C-2: topics of the 情况说明 that appear nowhere in the text (only when there is a 情况说明)."""
-    explanation = [p for p in paragraphs if p.kind == "explanation"]
+    explanation = [p for p in paragraphs if p.part_kind == "explanation"]
     if not explanation:
         return []
     text = "\n".join(p.text for p in explanation)  # not the 名词解释: it defines, it does not disclose
     missing = [t.name for t in TOPICS if (year or 0) >= t.since and not t.pattern.search(text)]
-    if not any(p.kind == "glossary" or "名词解释" in p.text for p in paragraphs):
+    if not any(p.part_kind == "glossary" or "名词解释" in p.text for p in paragraphs):
         missing.append("名词解释")
     if not missing:
         return []
@@ -245,6 +245,6 @@ def structure_findings(
     topics = topic_findings(paragraphs, year)
     headings = len(numbered)
     counts = {"W-14": [headings, headings - len(numbering)], "W-15": [len(paragraphs), len(paragraphs) - len(placeholders)]}
-    if any(p.kind == "explanation" for p in paragraphs):
+    if any(p.part_kind == "explanation" for p in paragraphs):
         counts["C-2"] = [1, int(not topics)]
     return numbering + placeholders + topics, counts

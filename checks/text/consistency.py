@@ -41,8 +41,9 @@ def check_years(claims: list[Claim], report_year: int | None, tally: Tally | Non
     if report_year is None:
         return tally
     money_sentences = _money_sentences(claims)
+    dated = (Kind.DATE, Kind.YEAR)  # built once, not per claim
     for c in claims:
-        if c.kind not in (Kind.DATE, Kind.YEAR) or c.value is None:
+        if c.kind not in dated or c.value is None:
             continue
         digits = str(int(c.value))
         if len(digits) != 4:

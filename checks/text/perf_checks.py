@@ -300,7 +300,7 @@ def check_base_vs_text(
     sentences = (groups if groups is not None else ClaimGroups(claims)).by_sentence()
     for c in claims:
         if (
-            not c.is_money or c.kind != Kind.AMOUNT or c.role == "prior" or c.approx or c.in_parens
+            c.kind != Kind.AMOUNT or not c.is_money or c.role == "prior" or c.approx or c.in_parens
             or c.value is None or c.paragraph.part_kind == "glossary"
         ):  # fmt: skip
             continue

@@ -108,15 +108,17 @@ _VERSUS_RE = re.compile(
     r"(?P<a>决算数?|支出数?|实际数?)\s*(?P<dir>大于|小于|等于|高于|低于|超过|少于|多于)\s*(?P<b>(?:年初)?预算数?)"
 )
 _VERSUS_SIGN = {"大于": 1, "高于": 1, "超过": 1, "多于": 1, "小于": -1, "低于": -1, "少于": -1, "等于": 0}
-_DIRECTION_RE = re.compile(
-    r"(?P<dir>增加|减少|增长|下降|降低|提高|上升|增幅|降幅|减幅|涨幅|节约|超支|多|少|增|减)"
-    r"(?:了|为|约|达|额为|额|幅度为|幅度|幅为)?\s*$"
-)
+_DIRECTION_WORDS = "增加|减少|增长|下降|降低|提高|上升|增幅|降幅|减幅|涨幅|节约|超支|多|少|增|减"
+_DIRECTION_LINKS = "了|为|约|达|额为|额|幅度为|幅度|幅为"
+_DIRECTION_RE = re.compile(rf"(?P<dir>{_DIRECTION_WORDS})(?:{_DIRECTION_LINKS})?\s*$")
+_DIRECTION_LONGEST = 5  # 增幅 + 幅度为: the longest match _DIRECTION_RE can make before the end
 _NEGATIVE = {"减少", "下降", "降低", "降幅", "减幅", "节约", "少", "减"}
 _COMPARE_RE = re.compile(
     r"(?:比|较|与|同)\s*(?P<to>上年度?|上一年度?|去年|上年同期|同期|\d{4}\s*年度?|年初预算数?|预算数?|年初数)"
 )
-_APPROX_BEFORE = re.compile(r"(近|约|超过|逾|不足|不到|将近|大约)\s*$")
+_APPROX_WORDS = "近|约|超过|逾|不足|不到|将近|大约"
+_APPROX_BEFORE = re.compile(rf"({_APPROX_WORDS})\s*$")
+_APPROX_LONGEST = 2  # the longest word _APPROX_BEFORE ends with
 _APPROX_AFTER = re.compile(r"\s*(以上|以下|左右|以内|上下)")  # matched at the figure's end: no ^
 _CLAUSE_STRIP = CLAUSE_SEP + " "
 _LEAD_FILLER = re.compile(
@@ -124,6 +126,8 @@ _LEAD_FILLER = re.compile(
     r"主要包括|包括|用于|含|现有|共有|共|开支|发生|安排|\d{4}\s*年度?|\d+\s*[、.．]|[（(][一二三四五六七八九十\d]+[）)]|"
     r"[一二三四五六七八九十]+、|[：:，,、（(\s])"
 )
+# the characters a filler can open with, besides \d and \s: most subjects open with none of them
+_LEAD_FIRST = frozenset("本我全年其主包用含现共开发安（(一二三四五六七八九十：:，,、")
 _TRAIL_LINK = re.compile(r"(?:为|是|达到|达|约|共计|(?<![总合共])计|了|共|各|均)$")
 _TRAIL_LINK_LAST = "为是到达约计了共各均"  # the last character of every link word
 
@@ -135,7 +139,7 @@ CLASS_NAMES = (
     "资源勘探工业信息等支出", "商业服务业等支出", "金融支出", "援助其他地区支出", "国土海洋气象等支出",
     "自然资源海洋气象等支出", "住房保障支出", "粮油物资储备支出", "灾害防治及应急管理支出",
     "抗疫特别国债安排的支出", "债务还本支出", "债务付息支出",
-)  # fmt: skip
+)
 _CLASS_RE = re.compile("|".join(sorted(CLASS_NAMES, key=len, reverse=True)))
 _ORG_SUFFIX = re.compile(r"(局|委员会|委|办公室|办|中心|院|厅|站|所|馆|队|处|社|学校|医院|政府|部|会|署)$")
 _DEPT_LABEL_RE = re.compile(
@@ -219,7 +223,10 @@ class Claim:
 def _last_compare(t: str, start: int, end: int) -> re.Match[str] | None:
     """The last 比/较/与 + period phrase in t[start:end] (the comparison in force at its end)."""
     found = None
-    for found in _COMPARE_RE.finditer(t[start:end]):  # noqa: B007 - keep the last match
+    piece = t[start:end]
+    if not _may_compare(piece):
+        return found
+    for found in _COMPARE_RE.finditer(piece):  # noqa: B007 - keep the last match
         pass
     return found
 
@@ -228,7 +235,8 @@ def clean_subject(s: str) -> str:
     """Strip fillers (其中/本部门/2018年/list markers) and links (为/是/达) around a subject."""
     s = s.strip().strip("“”\"' ")
     while True:  # fillers are anchored at the start: cut each one off until none is left
-        m = _LEAD_FILLER.match(s)
+        head = s[:1]
+        m = _LEAD_FILLER.match(s) if head in _LEAD_FIRST or head.isdecimal() or head.isspace() else None
         cut = s[m.end() :].strip() if m else s.strip()
         if cut == s:
             break
@@ -243,6 +251,8 @@ def clean_subject(s: str) -> str:
 
 
 def _role_of(subject: str) -> str | None:
+    if "算" not in subject:  # every word below (and every fund name) holds 算
+        return None
     subject = _FUND_KINDS.sub("", subject)
     if "决算" in subject:
         return "final"
@@ -251,8 +261,8 @@ def _role_of(subject: str) -> str | None:
     return None
 
 
-def _number_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
-    # start, end, value, decimals, unit, approx, printed
+def _figures(t: str, text: str) -> list[tuple[int, int, Decimal, int, str, bool, str]]:
+    """(start, end, value, decimals, unit, approx, printed) of every number + unit, in text order."""
     raw: list[tuple[int, int, Decimal, int, str, bool, str]] = []
     if "百分之" in t:
         for m in _PERCENT_CN_RE.finditer(t):
@@ -262,44 +272,91 @@ def _number_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
                 continue
             raw.append((m.start(), m.end(), v, decimals_of(v), "%", False, m.group(0)))
     covered = [(s, e) for s, e, *_ in raw]
-    text = p.text
     for m in _NUM_RE.finditer(t):
         start, end = m.span()
         if covered and any(s <= start < e for s, e in covered):
             continue
-        ar, cn, unit = m.group("ar", "cn", "unit")
+        ar, cn, approx, unit = m.groups()
         if cn and unit not in _CN_UNITS:
             continue  # 十分关心, 一次办, 八项规定: words, not figures
         try:
             if ar:  # t has no full-width digits left; the decimals are those printed
-                v = Decimal(ar.replace(",", ""))
+                v = Decimal(ar.replace(",", "") if "," in ar else ar)
                 decimals = len(ar) - ar.index(".") - 1 if "." in ar else 0
             else:
                 v = parse_number(cn)
                 decimals = decimals_of(v)
         except (ValueError, ArithmeticError):
             continue
-        raw.append((start, end, v, decimals, _UNIT_NAME[unit], m.group("approx") is not None, text[start:end]))
+        raw.append((start, end, v, decimals, _UNIT_NAME[unit], approx is not None, text[start:end]))
     if covered:
         raw.sort()
+    return raw
 
+
+def _ends_with(rx: re.Pattern[str], s: str, longest: int, enders: frozenset[str]) -> re.Match[str] | None:
+    r"""rx.search(s) for a pattern anchored at the end (…\s*$) whose words are at most `longest`
+    characters and end in one of `enders`: when s does not end in a space, its last character rules
+    most texts out and only its tail can match."""
+    if not s:
+        return None  # every such pattern needs a word
+    last = s[-1]
+    if last > "\u3000":  # every character \s matches is at most U+3000
+        return rx.search(s, max(0, len(s) - longest)) if last in enders else None
+    return rx.search(s)
+
+
+def _last_chars(*alternations: str) -> frozenset[str]:
+    """The characters the words of '|'-separated alternations end with."""
+    return frozenset(w[-1] for alt in alternations for w in alt.split("|"))
+
+
+_DIRECTION_ENDERS = _last_chars(_DIRECTION_WORDS, _DIRECTION_LINKS)
+_APPROX_ENDERS = _last_chars(_APPROX_WORDS)
+
+
+def _may_follow(ch: str) -> bool:
+    """Whether _APPROX_AFTER can match at a character: its words open with 以/左/上, maybe after spaces."""
+    return (ch != "" and ch in "以左上") or ch.isspace()
+
+
+def _may_compare(s: str) -> bool:
+    """Whether _COMPARE_RE can match in s: it opens with 比/较/与/同 (a test far cheaper than the scan)."""
+    return "比" in s or "较" in s or "与" in s or "同" in s
+
+
+def _number_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
+    raw = _figures(t, p.text)
     claims: list[Claim] = []
+    if not raw:
+        return claims
     prev_end: dict[tuple[int, int], int] = {}  # per subject span: where the last figure ended
-    for start, end, value, decimals, unit, approx, printed in raw:
-        clause, sentence, piece = layout.around(start)
+    places = layout.at_figures([f[0] for f in raw])
+    for (start, end, value, decimals, unit, approx, printed), (clause, sentence, piece, in_parens) in zip(
+        raw, places, strict=True
+    ):
         lead_from = max(piece[0], prev_end.get(piece, piece[0]))
         prev_end[piece] = end
         before = t[lead_from:start]
+        approx_before = _ends_with(_APPROX_BEFORE, before, _APPROX_LONGEST, _APPROX_ENDERS)
         approx = (
             approx
-            or _APPROX_BEFORE.search(before) is not None
-            or _APPROX_AFTER.match(t, end, clause[1]) is not None
+            or approx_before is not None
+            # 以上/左右…, maybe after spaces: only a figure followed by one of these characters
+            or (_may_follow(t[end : end + 1]) and _APPROX_AFTER.match(t, end, clause[1]) is not None)
         )
-        dm = _DIRECTION_RE.search(before)
-        direction = dm.group("dir") if dm else None
-        sign = None if direction is None else (-1 if direction in _NEGATIVE else 1)
-        subject_raw = before[: dm.start()] if dm else before
-        subject = clean_subject(_COMPARE_RE.sub("", _APPROX_BEFORE.sub("", subject_raw)))
+        dm = _ends_with(_DIRECTION_RE, before, _DIRECTION_LONGEST, _DIRECTION_ENDERS)
+        if dm:
+            direction = dm.group("dir")
+            sign = -1 if direction in _NEGATIVE else 1
+            subject_raw = before[: dm.start()]
+            approx_raw = _ends_with(_APPROX_BEFORE, subject_raw, _APPROX_LONGEST, _APPROX_ENDERS)
+        else:
+            direction = sign = None
+            subject_raw, approx_raw = before, approx_before
+        # the subject without an approximation word ending it (the only place it can match)
+        unapprox = subject_raw[: approx_raw.start()] if approx_raw else subject_raw
+        subject = clean_subject(_COMPARE_RE.sub("", unapprox) if _may_compare(unapprox) else unapprox)
         money = unit in MONEY_UNITS
         # the comparison in force: only money figures and changes/rates use it
         cm = _last_compare(t, sentence[0], start) if money or direction else None
@@ -335,26 +392,11 @@ def _number_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
             if unit == "个":
                 nm = _NOUN.match(t, end)
                 noun = _NOUN_END.split(nm.group(0), 1)[0] if nm else None
+        compare_to = _WS.sub("", cm.group("to")) if cm and (direction or role == "prior") else None
         claims.append(
-            Claim(
-                kind=kind,
-                value=value,
-                decimals=decimals,
-                unit=unit,
-                direction=direction,
-                sign=sign,
-                subject=subject,
-                clause_span=clause,
-                span=(start, end),
-                paragraph=p,
-                printed=printed,
-                role=role,
-                compare_to=_WS.sub("", cm.group("to")) if cm and (direction or role == "prior") else None,
-                denominator=denominator,
-                approx=approx,
-                noun=noun,
-                sentence=sentence,
-                in_parens=layout.in_parens(start),
+            Claim(  # by position: a figure-heavy text makes hundreds, and keywords cost twice as much
+                kind, value, decimals, unit, direction, sign, subject, clause, (start, end), p, printed,
+                role, compare_to, denominator, approx, noun, None, sentence, in_parens,
             )
         )
     return claims
@@ -372,22 +414,12 @@ def _date_and_year_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Clai
             year = int(y)
             lead = m.group("lead")
             start, end = m.span()
+            at = m.start("y")
             out.append(
-                Claim(
-                    kind=Kind.DATE,
-                    value=Decimal(year),
-                    decimals=0,
-                    unit="年",
-                    direction=None,
-                    sign=None,
-                    subject=lead or "",
-                    clause_span=layout.clause(m.start("y")),
-                    span=(start, end),
-                    paragraph=p,
-                    printed=text[start:end],
-                    role="deadline" if lead in ("截至", "截止", "截止到", "截至到") else None,
-                    date=(year, int(mo), int(d) if d else None),
-                    sentence=layout.sentence(m.start("y")),
+                Claim(  # by position, as in _number_claims
+                    Kind.DATE, Decimal(year), 0, "年", None, None, lead or "", layout.clause(at), (start, end),
+                    p, text[start:end], "deadline" if lead in ("截至", "截止", "截止到", "截至到") else None,
+                    None, None, False, None, (year, int(mo), int(d) if d else None), layout.sentence(at),
                 )
             )
             covered.append((start, end))
@@ -396,21 +428,13 @@ def _date_and_year_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Clai
         y = m.start("y")
         if covered and any(s <= y < e for s, e in covered):
             continue
+        y_text, du = m.groups()
         out.append(
-            Claim(
-                kind=Kind.YEAR,
-                value=Decimal(int(m.group("y"))),
-                decimals=0,
-                unit="年度" if m.group("du") else "年",
-                direction=None,
-                sign=None,
-                subject="",
-                clause_span=layout.clause(start),
-                span=(start, end),
-                paragraph=p,
-                printed=text[start:end],
-                role="compare" if _COMPARED_BEFORE.search(t, max(0, start - 2), start) else None,
-                sentence=layout.sentence(start),
+            Claim(  # by position, as in _number_claims
+                Kind.YEAR, Decimal(y_text), 0, "年度" if du else "年", None, None, "", layout.clause(start),
+                (start, end), p, text[start:end],
+                "compare" if _COMPARED_BEFORE.search(t, max(0, start - 2), start) else None,
+                None, None, False, None, None, layout.sentence(start),
             )
         )
     return out
@@ -419,21 +443,13 @@ def _date_and_year_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Clai
 def _word_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
     out: list[Claim] = []
 
-    def make(kind: ClaimKind, start: int, end: int, printed: str, subject: str, **kw: object) -> Claim:
-        return Claim(
-            kind=kind,
-            value=kw.pop("value", None),  # type: ignore[arg-type]
-            decimals=0,
-            unit=None,
-            direction=kw.pop("direction", None),  # type: ignore[arg-type]
-            sign=kw.pop("sign", None),  # type: ignore[arg-type]
-            subject=subject,
-            clause_span=layout.clause(start),
-            span=(start, end),
-            paragraph=p,
-            printed=printed,
-            sentence=layout.sentence(start),
-            **kw,  # type: ignore[arg-type]
+    def make(
+        kind: ClaimKind, start: int, end: int, printed: str, subject: str, value: Decimal | None = None,
+        direction: str | None = None, sign: int | None = None, compare_to: str | None = None,
+    ) -> Claim:  # fmt: skip
+        return Claim(  # by position, as in _number_claims
+            kind, value, 0, None, direction, sign, subject, layout.clause(start), (start, end), p, printed,
+            None, compare_to, None, False, None, None, layout.sentence(start),
         )
 
     # each pattern needs a word the substring test finds far faster than the scan
@@ -514,9 +530,13 @@ def extract_all(paragraphs: list[Paragraph]) -> list[Claim]:
     return out
 
 
-_FIELDS = tuple(f.name for f in fields(Claim) if f.name != "paragraph")
+_INIT_FIELDS = [f.name for f in fields(Claim) if f.init]
+_PARAGRAPH_AT = _INIT_FIELDS.index("paragraph")
+_VALUES = attrgetter(*_INIT_FIELDS)  # a claim's constructor arguments, in order
 
 
 def _moved(c: Claim, p: Paragraph) -> Claim:
     """The same claim in paragraph `p` (same text, so every offset and word still holds)."""
-    return Claim(paragraph=p, **{name: getattr(c, name) for name in _FIELDS})
+    values = list(_VALUES(c))
+    values[_PARAGRAPH_AT] = p
+    return Claim(*values)

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from checks.findings import Severity
 from checks.text.claims import Claim, Kind, clean_subject
-from checks.text.paragraphs import Paragraph, is_part_title, part_kind
+from checks.text.paragraphs import Paragraph, is_part_title
 from checks.text.rules import Tally, make_finding
 
 # 2019 classification reform (domain.md §1.3): old name -> new name
@@ -41,8 +41,9 @@ def check_years(claims: list[Claim], report_year: int | None, tally: Tally | Non
     if report_year is None:
         return tally
     money_sentences = _money_sentences(claims)
+    dated = (Kind.DATE, Kind.YEAR)  # built once, not per claim
     for c in claims:
-        if c.kind not in (Kind.DATE, Kind.YEAR) or c.value is None:
+        if c.kind not in dated or c.value is None:
             continue
         digits = str(int(c.value))
         if len(digits) != 4:
@@ -144,15 +145,16 @@ def _money_sentences(claims: list[Claim]) -> set[tuple[int, tuple[int, int]]]:
 _STAFF_UNITS = {"人", "名", "辆", "台", "台（套）"}
 _ORG_NOUN = re.compile(r"科室|处室|内设机构|机构|下属|二级单位|事业单位|股室")  # 8个科室, not 24个系统
 _ORG_PREFIX = re.compile(r"^.*?(?:中心|局|委员会|办公室|单位|部门)(?=核定|内设|现有|共有|下设|机关)")
-_VERB_PREFIX = re.compile(r"^(?:核定|现有|共有|下设|内设)")
+_ORG_FOLLOW = re.compile(r"核定|内设|现有|共有|下设|机关")
+_VERBS = frozenset(("核定", "现有", "共有", "下设", "内设"))  # a verb opening the subject is cut off
 _GENERIC = re.compile(r"支出|收入|预算|决算|数|为|年初|财政拨款|总|合计|金额|资金|经费|本年|的|比例")
 # compiled at import: a CJK character class costs a 64K table while compiling, a peak in every check
 _CLOSE_PAREN = re.compile(r"[)）]")
-_ON_STAFF = re.compile(r"在职$")
 
 
-def indicator_key(c: Claim) -> tuple[str, str, str] | None:
-    """(subject, unit family, noun) naming what a figure measures, or None when too vague to compare."""
+def indicator_key(c: Claim, subjects: dict[str, str | None] | None = None) -> tuple[str, str, str] | None:
+    """(subject, unit family, noun) naming what a figure measures, or None when too vague to compare
+    (`subjects`: measured_subject's answers so far in this run)."""
     if c.value is None or c.approx or c.role == "prior":
         return None
     if c.kind == Kind.AMOUNT and c.is_money:
@@ -163,18 +165,33 @@ def indicator_key(c: Claim) -> tuple[str, str, str] | None:
         fam = c.unit or ""
     else:
         return None
-    s = clean_subject(c.subject)
+    if subjects is None:
+        s = measured_subject(c.subject)
+    else:
+        s = subjects.get(c.subject, ...)  # type: ignore[arg-type]
+        if s is ...:
+            s = subjects[c.subject] = measured_subject(c.subject)
+    return None if s is None else (s, fam, c.noun or "")
+
+
+def measured_subject(subject: str) -> str | None:
+    """What a figure's subject says it measures, without fillers, the organisation and verbs before
+    it and 在职 after it; None when too vague to compare."""
+    s = clean_subject(subject)
     if ")" in s or "）" in s:
         opened = s.count("(") + s.count("（")
         if opened < s.count(")") + s.count("）"):
             s = _CLOSE_PAREN.split(s)[-1]  # a parenthesis closed before the subject started
-    s = _ORG_PREFIX.sub("", s)
-    s = _VERB_PREFIX.sub("", s)
-    s = _ON_STAFF.sub("", s)
+    if _ORG_FOLLOW.search(s):  # the lookahead of _ORG_PREFIX: without one of its words it cannot match
+        s = _ORG_PREFIX.sub("", s)
+    if s[:2] in _VERBS:
+        s = s[2:]
+    if s.endswith("在职"):
+        s = s[:-2]
     s = clean_subject(s)
     if len(s) < 2 or not _GENERIC.sub("", s):
         return None
-    return s, fam, c.noun or ""
+    return s
 
 
 def _place(p: Paragraph) -> str:
@@ -183,7 +200,7 @@ def _place(p: Paragraph) -> str:
         "overview": "部门概况",
         "perf_overall": "整体支出绩效评价报告",
         "perf_project": "项目支出绩效评价报告",
-    }.get(part_kind(p.part), p.part or p.sheet)
+    }.get(p.part_kind, p.part or p.sheet)
     sec = "".join(p.section)
     return f"{kind}{sec}" if sec else kind
 
@@ -192,10 +209,12 @@ def check_repeated(claims: list[Claim], tally: Tally | None = None) -> Tally:
     """W-8: a person/vehicle count or a named amount quoted with different values in different sections."""
     tally = Tally() if tally is None else tally
     groups: dict[tuple[str, str, str], list[Claim]] = {}
+    subjects: dict[str, str | None] = {}  # a subject repeats (部门概况 quoted in the 绩效 report)
+    measured = (Kind.AMOUNT, Kind.COUNT)  # the only kinds indicator_key keys: the others skip the call
     for c in claims:
-        if part_kind(c.paragraph.part) == "glossary":
+        if c.kind not in measured or c.paragraph.part_kind == "glossary":
             continue
-        key = indicator_key(c)
+        key = indicator_key(c, subjects)
         if key:
             groups.setdefault(key, []).append(c)
     for (subject, fam, noun), cs in groups.items():

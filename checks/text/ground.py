@@ -16,11 +16,11 @@ from decimal import Decimal
 
 from checks.findings import CellRef, Family, Finding, Outcome, Severity
 from checks.layouts import class_code_for_name, norm_label
-from checks.model import Cell, WorkbookModel
+from checks.model import Cell, Table, WorkbookModel
 from checks.rules.evaluate import Absent, Unlocated, _row_desc, resolve
 from checks.text.claims import Claim, Kind
 from checks.text.interval import HUNDRED, Interval, round_half_up
-from checks.text.paragraphs import Paragraph, heading_marker, part_kind
+from checks.text.paragraphs import Paragraph
 
 # level-1 heading keywords -> topic (first match wins)
 TOPICS: list[tuple[str, str]] = [
@@ -180,7 +180,7 @@ def topics_of(paragraphs: list[Paragraph]) -> dict[int, tuple[str, str]]:
     level1: dict[tuple[str, str], str] = {}
     level2: dict[tuple[str, str, str], str] = {}
     for p in paragraphs:
-        hm = heading_marker(p.text)
+        hm = p.marker
         if hm and len(p.text) <= 60 and p.section:
             if hm[0] == 1:
                 level1.setdefault((p.part, p.section[0]), p.text)
@@ -189,7 +189,7 @@ def topics_of(paragraphs: list[Paragraph]) -> dict[int, tuple[str, str]]:
     out = {}
     topic_of: dict[str, str] = {}  # the paragraphs of a section share its heading
     for p in paragraphs:
-        if not p.section or part_kind(p.part) not in ("explanation", ""):
+        if not p.section or p.part_kind not in ("explanation", ""):
             continue
         head = level1.get((p.part, p.section[0]), p.heading)
         topic = topic_of.get(head)
@@ -206,17 +206,45 @@ class _Cells:
     """The table side of one grounding run: `_cell` answers (the same refs, denominators and 三公
     cells, recur per claim) and where a cell sits (for messages), each found once."""
 
-    __slots__ = ("model", "_found")
+    __slots__ = ("model", "_found", "_intervals", "_codes", "_where")
 
     def __init__(self, model: WorkbookModel) -> None:
         self.model = model
         self._found: dict[tuple[str, ...], tuple[Cell | None, str | None]] = {}
+        # id(cell) -> (cell, its interval): the cells come from `_found`, which keeps them (and
+        # their ids) alive for the run; a share's base cell is read for every share
+        self._intervals: dict[int, tuple[Cell, Interval]] = {}
+        self._codes: dict[str, dict[str, list[str]]] = {}  # table key -> its `_row_codes`
+        self._where: dict[tuple[str, int, int], str] = {}  # (sheet, row, col) -> `where`: a share's base recurs
+
+    def interval(self, cell: Cell) -> Interval:
+        """_cell_interval of a cell in the workbook's unit, worked out once per cell."""
+        got = self._intervals.get(id(cell))
+        if got is None or got[0] is not cell:
+            got = self._intervals[id(cell)] = (cell, _cell_interval(cell, self.model.unit))
+        return got[1]
+
+    def code(self, key: str, name: str) -> str | None:
+        """The one row code of table `key` ('05'/'08'/'09': a 项 name; '06': an economic class name)."""
+        index = self._codes.get(key)
+        if index is None:  # one pass over the table's rows, whatever names the text asks for
+            t = self.model.get(key)
+            index = self._codes[key] = _row_codes(t, key) if t is not None else {}
+        hits = index.get(name if key == "06" else norm_label(name), [])
+        return hits[0] if len(hits) == 1 else None
 
     def where(self, cell: Cell) -> str:
         """'公开05表合计行“合计”（C9）': the table, row and column a grounded cell sits in.
 
         Found by position (sheet, row, column) in table order, first place wins; no Cell is made
-        (the model makes them on access), so only a message pays for this."""
+        (the model makes them on access), so only a message pays for this, once per place."""
+        key = (cell.sheet, cell.row, cell.col)
+        got = self._where.get(key)
+        if got is None:
+            got = self._where[key] = self._find(cell)
+        return got
+
+    def _find(self, cell: Cell) -> str:
         for t in self.model.tables:  # rows of a continuation may sit on another sheet: test each row
             for block, rows in t.blocks.items():
                 for key, row in rows.items():
@@ -271,14 +299,14 @@ def _sangong_ref(c: Claim) -> list[str] | None:
     return [f"07|main|data|{k}:{item}"]
 
 
-def _refs_for(model: WorkbookModel, c: Claim, topic: str, sub: str) -> list[str] | None:
+def _refs_for(cells: _Cells, c: Claim, topic: str, sub: str) -> list[str] | None:
     subject = norm_label(c.subject).replace("拔款", "拨款")
     subject = _LEAD_QIZHONG.sub("", subject)
     if topic == "sangong":
         return _sangong_ref(c)
     if topic in ("fund", "soe") and "（项）" in subject:
         key = "08" if topic == "fund" else "09"
-        code = _xiang_code(model, subject.split("（项）")[0].split("（款）")[-1], key)
+        code = cells.code(key, subject.split("（项）")[0].split("（款）")[-1])
         return [f"{key}|main|{code}|本年支出合计"] if code else None
     if topic == "gp" and ("结构" in sub or "具体" in sub or not sub):
         code = class_code_for_name(_CLASS_MARK.sub("", subject))
@@ -286,31 +314,25 @@ def _refs_for(model: WorkbookModel, c: Claim, topic: str, sub: str) -> list[str]
             return [f"05|main|{code}|合计"]
         m = _XIANG_NAME.search(c.paragraph.text[c.sentence[0] : c.span[0]])
         if m and c.role == "final":
-            code = _xiang_code(model, m.group(1))
+            code = cells.code("05", m.group(1))
             return [f"05|main|{code}|合计"] if code else None
     for rx, refs in _AMOUNT_RES.get(topic, ()):
         if rx.search(subject):
             return refs
     if topic in ("other", "perf", "") and ECON_SUBJECT.search(subject):
-        code = _econ_code(model, ECON_SUBJECT.search(subject).group(1))
+        code = cells.code("06", ECON_SUBJECT.search(subject).group(1))
         return [f"06|main|{code}|决算数"] if code else None
     return None
 
 
-def _xiang_code(model: WorkbookModel, name: str, key: str = "05") -> str | None:
-    t = model.get(key)
-    if t is None:
-        return None
-    hits = [r.code for r in t.rows("main") if r.level == 3 and norm_label(r.label) == norm_label(name)]
-    return hits[0] if len(hits) == 1 else None
-
-
-def _econ_code(model: WorkbookModel, name: str) -> str | None:
-    t = model.get("06")
-    if t is None:
-        return None
-    hits = [r.code for r in t.rows("main") if r.code and len(r.code) == 5 and norm_label(r.label) == name]
-    return hits[0] if len(hits) == 1 else None
+def _row_codes(table: Table, key: str) -> dict[str, list[str]]:
+    """norm_label(label) -> codes of the rows a name may denote, in table order: 项 (level 3) rows
+    of 05/08/09, 5-digit economic classes of 06."""
+    out: dict[str, list[str]] = {}
+    for r in table.rows("main"):
+        if (r.code and len(r.code) == 5) if key == "06" else r.level == 3:
+            out.setdefault(norm_label(r.label), []).append(r.code)
+    return out
 
 
 _TO_WAN = {"元": Decimal("0.0001"), "千元": Decimal("0.1")}
@@ -359,7 +381,7 @@ def ground_claims(model: WorkbookModel, paragraphs: list[Paragraph], claims: lis
         for c in cs:
             if c.kind != Kind.AMOUNT or not c.is_money or c.approx or c.role in ("prior", "compare"):
                 continue
-            refs = _refs_for(model, c, topic, sub)
+            refs = _refs_for(cells, c, topic, sub)
             if not refs:
                 continue
             cell, why = cells(refs)
@@ -371,7 +393,7 @@ def ground_claims(model: WorkbookModel, paragraphs: list[Paragraph], claims: lis
             if cell.status in ("uncached", "text"):
                 continue
             grounded[id(c)] = cell
-            ok = c.interval().overlaps(_cell_interval(cell, model.unit))
+            ok = c.interval().overlaps(cells.interval(cell))
             res.count("Y-1", ok)
             if ok:
                 continue
@@ -397,7 +419,6 @@ def _part_of_share(c: Claim, cs: list[Claim]) -> Claim | None:
 
 
 def _check_share(cells: _Cells, c: Claim, cs: list[Claim], topic: str, grounded: dict, res: GroundResult) -> None:
-    model = cells.model
     if topic not in SHARE_DEFAULT:
         return  # e.g. 政府采购 shares: their base is in the text, checked by W-11
     den_ref = None
@@ -414,14 +435,14 @@ def _check_share(cells: _Cells, c: Claim, cs: list[Claim], topic: str, grounded:
     if den is None or not den.value:
         return
     part_cell = grounded.get(id(part))
-    part_iv = _cell_interval(part_cell, model.unit) if part_cell is not None else part.interval()
-    ratio = (part_iv / _cell_interval(den, model.unit)).scale(HUNDRED)
+    part_iv = cells.interval(part_cell) if part_cell is not None else part.interval()
+    ratio = (part_iv / cells.interval(den)).scale(HUNDRED)
     claim_iv = Interval.printed(c.value, c.decimals)
     res.count("Y-2", claim_iv.overlaps(ratio))
     if claim_iv.overlaps(ratio):
         return
-    mid = _cell_interval(part_cell, model.unit).mid if part_cell is not None else part.wan()
-    mid = mid / _cell_interval(den, model.unit).mid * HUNDRED
+    mid = cells.interval(part_cell).mid if part_cell is not None else part.wan()
+    mid = mid / cells.interval(den).mid * HUNDRED
     expected = f"{_fmt(mid, max(c.decimals, 2))}%"
     hint = ""
     if topic == "sangong":
@@ -437,7 +458,6 @@ def _check_share(cells: _Cells, c: Claim, cs: list[Claim], topic: str, grounded:
 
 
 def _sangong_completion(cells: _Cells, c: Claim) -> Interval | None:
-    model = cells.model
     item = _item_from(c.subject) or _item_from(c.paragraph.text[c.sentence[0] : c.span[0]])
     if item is None:
         return None
@@ -445,11 +465,10 @@ def _sangong_completion(cells: _Cells, c: Claim) -> Interval | None:
     bud, _ = cells([f"07|main|data|预算:{item}"])
     if fin is None or bud is None or not bud.value:
         return None
-    return (_cell_interval(fin, model.unit) / _cell_interval(bud, model.unit)).scale(HUNDRED)
+    return (cells.interval(fin) / cells.interval(bud)).scale(HUNDRED)
 
 
 def _check_completion(cells: _Cells, c: Claim, res: GroundResult) -> None:
-    model = cells.model
     item = _item_from(c.paragraph.text[c.sentence[0] : c.span[0]])
     if item is None:
         return
@@ -457,7 +476,7 @@ def _check_completion(cells: _Cells, c: Claim, res: GroundResult) -> None:
     bud, _ = cells([f"07|main|data|预算:{item}"])
     if fin is None or bud is None or not bud.value:
         return  # a zero budget is W-3's zero-base warning
-    ratio = (_cell_interval(fin, model.unit) / _cell_interval(bud, model.unit)).scale(HUNDRED)
+    ratio = (cells.interval(fin) / cells.interval(bud)).scale(HUNDRED)
     ok = Interval.printed(c.value, c.decimals).overlaps(ratio)
     res.count("Y-3", ok)
     if ok:

@@ -19,7 +19,7 @@ from checks.text.consistency import check_class_names, check_repeated, check_yea
 from checks.text.groups import ClaimGroups
 from checks.text.paragraphs import Paragraph, is_text_sheet, text_paragraphs
 from checks.text.perf_checks import check_base_vs_text, check_score_tables
-from checks.text.perf_tables import BaseData, ScoreTable, parse_base_data, parse_score_table
+from checks.text.perf_tables import BaseData, ScoreTable, normed_rows, parse_base_data, parse_score_table
 from checks.text.rules import Tally
 from checks.text.sums import ParagraphLists, check_lists, check_shares
 
@@ -39,12 +39,13 @@ def perf_tables(grids: Sequence[SheetGrid]) -> tuple[list[ScoreTable], BaseData 
     tables: list[ScoreTable] = []
     base: BaseData | None = None
     for g in grids:
-        t = parse_score_table(g)
+        normed = normed_rows(g)  # both parsers read the same normalised cells
+        t = parse_score_table(g, normed)
         if t is not None:
             tables.append(t)
             continue
         if base is None:
-            base = parse_base_data(g)
+            base = parse_base_data(g, normed)
     return tables, base
 
 
@@ -64,8 +65,8 @@ def check_text_internal(
         ("W-1/2/4/9", lambda: check_comparisons(claims, tally, groups)),
         ("W-3", lambda: check_completion(claims, tally, groups)),
         ("W-4", lambda: check_flat(claims, tally, groups)),
-        ("W-5", lambda: check_lists(claims, paragraphs, tally, lists)),
-        ("W-6/11", lambda: check_shares(claims, tally, lists)),
+        ("W-5", lambda: check_lists(claims, paragraphs, tally, lists, groups)),
+        ("W-6/11", lambda: check_shares(claims, tally, lists, groups)),
         ("W-7", lambda: check_years(claims, year, tally)),
         ("W-8", lambda: check_repeated(claims, tally)),
         ("W-10", lambda: check_score_tables(tables, base, claims, year, tally)),

@@ -80,6 +80,43 @@ class TextLayout:
             _span(self._piece_ends, n, spans[1], pos),
         )
 
+    def at_figures(
+        self, positions: list[int]
+    ) -> list[tuple[tuple[int, int], tuple[int, int], tuple[int, int], bool]]:
+        """(clause, sentence, subject piece, inside （…）) at each position: `around` and `in_parens`
+        for all the figures of a paragraph in one pass (claims in one piece share its span tuple)."""
+        ends = self._clause_ends if self._clause_ends is not None else self._scan()
+        n = self._n
+        piece_ends, sentence_ends = self._piece_ends, self._sentence_ends
+        clauses, pieces, sentences = self._spans[0], self._spans[1], self._spans[2]
+        if self._parens is None:
+            self._parens = _paren_ranges(self._text)
+        ranges, starts = self._parens
+        out = []
+        for pos in positions:
+            if not 0 <= pos < n:
+                out.append((_NOWHERE, _NOWHERE, _NOWHERE, self.in_parens(pos)))
+                continue
+            i = bisect_right(ends, pos)
+            clause = clauses.get(i) or clauses.setdefault(
+                i, (ends[i - 1] if i else 0, ends[i] if i < len(ends) else n)
+            )
+            i = bisect_right(sentence_ends, pos)
+            sentence = sentences.get(i) or sentences.setdefault(
+                i, (sentence_ends[i - 1] if i else 0, sentence_ends[i] if i < len(sentence_ends) else n)
+            )
+            i = bisect_right(piece_ends, pos)
+            piece = pieces.get(i) or pieces.setdefault(
+                i, (piece_ends[i - 1] if i else 0, piece_ends[i] if i < len(piece_ends) else n)
+            )
+            if starts:
+                k = bisect_right(starts, pos) - 1
+                inside = k >= 0 and pos < ranges[k][1]
+            else:
+                inside = False
+            out.append((clause, sentence, piece, inside))
+        return out
+
     def in_parens(self, pos: int) -> bool:
         if self._parens is None:
             self._parens = _paren_ranges(self._text)

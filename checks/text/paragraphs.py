@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from checks.grid import SheetGrid, WorkbookGrid, a1
@@ -32,6 +32,10 @@ _MARKER_LEVELS = (
     (re.compile(r"^\s*(\d{1,2})\s*[、．](?!\d)"), 3),
     (re.compile(r"^\s*[（(]\s*(\d{1,2})\s*[）)]"), 4),
 )
+# the marker patterns a heading's first character leaves possible: 一 / （ / 1
+_CN_LEVELS = _MARKER_LEVELS[:1]
+_PAREN_LEVELS = (_MARKER_LEVELS[1], _MARKER_LEVELS[3])
+_DIGIT_LEVELS = _MARKER_LEVELS[2:3]
 _PART_NO = re.compile(r"^\s*第[一二三四五六七八九十]+部分\s*$")
 _SENTENCE_PUNCT = re.compile(r"[。，；,;：:！？]")
 _CJK = r"\u3400-\u9fff"
@@ -54,6 +58,15 @@ class Paragraph:
     part: str = ""  # title of the document part, e.g. '2018年度部门决算情况说明'
     heading: str = ""  # nearest heading line above (numbered or not), for context
     index: int = 0  # order in the document
+    # heading_marker(text) and part_kind(part), worked out once: most checks ask, some per figure
+    marker: tuple[int, str] | None = field(default=..., compare=False, repr=False)  # type: ignore[assignment]
+    part_kind: str = field(default=..., compare=False, repr=False)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.marker is ...:
+            self.marker = heading_marker(self.text)
+        if self.part_kind is ...:
+            self.part_kind = part_kind(self.part)
 
 
 def part_kind(part: str) -> str:
@@ -73,14 +86,20 @@ def part_kind(part: str) -> str:
 
 def heading_marker(text: str) -> tuple[int, str] | None:
     """(level, marker) when the text begins with a numbered heading, e.g. (2, '（二）')."""
-    head = text.lstrip()[:1]  # every marker pattern starts with \s*: most lines fail on this character
-    if not head or (head not in _MARKER_FIRST and not head.isdigit()):
+    head = text.lstrip()[:1]  # every marker pattern starts with \s*: its first character picks the patterns
+    if not head:
         return None
-    for rx, level in _MARKER_LEVELS:
+    if head in _MARKER_FIRST:
+        levels = _PAREN_LEVELS if head in "（(" else _CN_LEVELS
+    elif head.isdigit():
+        levels = _DIGIT_LEVELS
+    else:
+        return None
+    for rx, level in levels:
         m = rx.match(text)
         if m:
             tag = m.group(1)
-            return level, {1: tag, 2: f"（{tag}）", 3: tag, 4: f"（{tag}）"}[level]
+            return level, f"（{tag}）" if level in (2, 4) else tag
     return None
 
 
@@ -116,25 +135,29 @@ class _Sectioner:
 
     def __init__(self, part: str) -> None:
         self.part = part
+        self.part_kind = part_kind(part)  # of `part`, shared by its paragraphs
         self.path: list[tuple[int, str]] = []
         self.section: tuple[str, ...] = ()  # the markers of `path`, one tuple shared by its paragraphs
         self.heading = ""
 
-    def feed(self, text: str) -> None:
+    def feed(self, text: str) -> tuple[int, str] | None:
+        """Take the next line in; its heading marker, for the paragraph it becomes."""
         t = text.strip()
+        hm = heading_marker(t)
         if "部分" in t and _PART_NO.match(t):
             self.path, self.section, self.heading = [], (), ""
-            return
-        hm = heading_marker(t)
+            return hm
         if _is_title(t, hm):
             self.part, self.path, self.section, self.heading = t, [], (), ""
-            return
+            self.part_kind = part_kind(t)
+            return hm
         if hm:
             level, marker = hm
             self.path = [(lv, mk) for lv, mk in self.path if lv < level] + [(level, marker)]
             self.section = tuple(mk for _, mk in self.path)
         if _is_heading_line(t, hm):
             self.heading = t
+        return hm
 
 
 def join_broken_lines(lines: list[str]) -> list[str]:
@@ -219,7 +242,7 @@ def paragraphs_from_text(text: str, source: str) -> list[Paragraph]:
         t = line.strip()
         if not t:
             continue
-        sectioner.feed(t)
+        hm = sectioner.feed(t)
         out.append(
             Paragraph(
                 sheet=source,
@@ -229,6 +252,8 @@ def paragraphs_from_text(text: str, source: str) -> list[Paragraph]:
                 part=sectioner.part,
                 heading=sectioner.heading,
                 index=len(out),
+                marker=hm,
+                part_kind=sectioner.part_kind,
             )
         )
     return out
@@ -267,12 +292,14 @@ def is_text_sheet(sheet: SheetGrid) -> bool:
         first = None
         n = 0
         for v in row:
-            if _filled(v):
-                n += 1
-                if n == 1:
-                    first = v
-                else:
-                    break  # two cells: a multi-cell row, its other cells do not matter yet
+            # _filled(v), inline: this loop reads every cell of every sheet
+            if v is None or (v.isspace() or not v if type(v) is str else not _filled(v)):
+                continue
+            n += 1
+            if n == 1:
+                first = v
+            else:
+                break  # two cells: a multi-cell row, its other cells do not matter yet
         if not n:
             continue
         filled_rows += 1
@@ -305,24 +332,28 @@ def _sheet_paragraphs(sheet: SheetGrid, start_index: int) -> list[Paragraph]:
     sectioner = _Sectioner(sheet.name)
     out: list[Paragraph] = []
     for r, row in enumerate(sheet.rows):
-        cell = next(((c, v) for c, v in enumerate(row) if isinstance(v, str) and v.strip()), None)
-        if cell is None:
+        for c, v in enumerate(row):  # noqa: B007 - the first cell holding text: c and v are kept
+            if isinstance(v, str) and v.strip():
+                break
+        else:
             continue
-        c, v = cell
+        address = a1(r, c)  # shared by the cell's lines
         for line in _lines(v):
             t = line.strip()
             if not t:
                 continue
-            sectioner.feed(t)
+            hm = sectioner.feed(t)
             out.append(
                 Paragraph(
                     sheet=sheet.name,
-                    cell=a1(r, c),
+                    cell=address,
                     text=t,
                     section=sectioner.section,
                     part=sectioner.part,
                     heading=sectioner.heading,
                     index=start_index + len(out),
+                    marker=hm,
+                    part_kind=sectioner.part_kind,
                 )
             )
     return out

@@ -11,7 +11,6 @@ from checks.grid import a1
 from checks.text.claims import Claim, Kind
 from checks.text.groups import ClaimGroups
 from checks.text.interval import Interval, interval_sum, pct_point
-from checks.text.paragraphs import part_kind
 from checks.text.perf_rules import (
     Missing,
     NoProject,
@@ -112,7 +111,7 @@ _TOTAL_SUBJECT = re.compile(r"综合评分|总得分|总分|评价得分|自评�
 def _check_total(t: ScoreTable, claims: list[Claim], tally: Tally) -> None:
     stated = [
         c for c in claims
-        if c.kind == Kind.SCORE and c.value is not None and part_kind(c.paragraph.part) == t.kind
+        if c.kind == Kind.SCORE and c.value is not None and c.paragraph.part_kind == t.kind
         and _TOTAL_SUBJECT.search(c.subject + c.clause)
     ]  # fmt: skip
     if not stated or any(i.score is None for i in t.items):
@@ -242,9 +241,10 @@ def check_score_tables(
     """W-10 over every 绩效评价表."""
     tally = Tally() if tally is None else tally
     inputs = PerfInputs(base, year, claims)
+    scores = [c for c in claims if c.kind == Kind.SCORE]  # what _check_total reads, picked once for all tables
     for t in tables:
         _check_maxima(t, tally)
-        _check_total(t, claims, tally)
+        _check_total(t, scores, tally)
         _check_indicators(t, inputs, tally)
     return tally
 
@@ -300,8 +300,8 @@ def check_base_vs_text(
     sentences = (groups if groups is not None else ClaimGroups(claims)).by_sentence()
     for c in claims:
         if (
-            not c.is_money or c.kind != Kind.AMOUNT or c.role == "prior" or c.approx or c.in_parens
-            or c.value is None or part_kind(c.paragraph.part) == "glossary"
+            c.kind != Kind.AMOUNT or not c.is_money or c.role == "prior" or c.approx or c.in_parens
+            or c.value is None or c.paragraph.part_kind == "glossary"
         ):  # fmt: skip
             continue
         subject = _topic(c, sentences[(id(c.paragraph), c.sentence[0])])

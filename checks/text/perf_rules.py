@@ -16,7 +16,6 @@ from decimal import Decimal
 
 from checks.text.claims import Claim, Kind
 from checks.text.interval import HUNDRED, Interval, round_half_up
-from checks.text.paragraphs import part_kind
 from checks.text.perf_tables import BaseData, Fact, precompile
 
 _N = r"(-?\d+(?:\.\d+)?)"
@@ -242,7 +241,7 @@ def _text_budget_adjustment(claims: list[Claim]) -> tuple[Claim, Claim] | None:
     """(年初预算, 本年追加) from '年初…支出预算1079万元， 2018年增加187.53万元'."""
     by_p: dict[int, list[Claim]] = {}
     for c in claims:
-        if part_kind(c.paragraph.part) in ("perf_overall", "perf_project", ""):
+        if c.paragraph.part_kind in ("perf_overall", "perf_project", ""):
             by_p.setdefault(id(c.paragraph), []).append(c)
     for cs in by_p.values():
         if "年初" not in cs[0].paragraph.text:

@@ -19,6 +19,7 @@ _AMOUNT_HEADER = re.compile(r"决算数|预算数|编制数")
 _UNIT_NOTE = re.compile(r"单位[：:]([^，。]*)")
 _HEADER_YEAR = re.compile(r"(\d{4})年")
 _MAX_IN_NAME = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[）)]")
+_BLANK_OR_HEADER = frozenset(("", "指标"))  # a score-table row holding only these says nothing
 _NUMERIC = re.compile(r"^-?\d{1,3}(?:,\d{3})*(?:\.\d+)?$|^-?\d+(?:\.\d+)?$")
 
 
@@ -60,6 +61,8 @@ def to_number(v: object) -> tuple[Decimal, int] | None:
         exp = d.as_tuple().exponent
         return d, (-exp if isinstance(exp, int) and exp < 0 else 0)
     s = norm(v)
+    if not s or (s[0] != "-" and not s[0].isdecimal()):  # what _NUMERIC opens with: most text fails here
+        return None
     if not _NUMERIC.match(s):
         return None
     try:
@@ -119,9 +122,13 @@ def _title(grid: SheetGrid, header_row: int) -> str:
     return grid.name
 
 
-def _find_header(grid: SheetGrid) -> tuple[int, dict[str, int], list[int]] | None:
-    for r, row in enumerate(grid.rows):
-        cells = [norm(v) for v in row]
+def normed_rows(grid: SheetGrid) -> list[list[str]]:
+    """Every cell of the grid as `norm` text: what both table parsers read, made once per grid."""
+    return [[norm(v) for v in row] for row in grid.rows]
+
+
+def _find_header(normed: list[list[str]]) -> tuple[int, dict[str, int], list[int]] | None:
+    for r, cells in enumerate(normed):
         if "得分" not in cells:
             continue
         cols: dict[str, int] = {"score": cells.index("得分")}
@@ -141,9 +148,11 @@ def _find_header(grid: SheetGrid) -> tuple[int, dict[str, int], list[int]] | Non
     return None
 
 
-def parse_score_table(grid: SheetGrid) -> ScoreTable | None:
-    """The indicator tree of a 绩效评价表 grid, or None when the grid is not one."""
-    found = _find_header(grid)
+def parse_score_table(grid: SheetGrid, normed: list[list[str]] | None = None) -> ScoreTable | None:
+    """The indicator tree of a 绩效评价表 grid, or None when the grid is not one
+    (`normed`: its `normed_rows`, when the caller has them)."""
+    normed = normed_rows(grid) if normed is None else normed
+    found = _find_header(normed)
     if not found:
         return None
     hr, cols, maxcols = found
@@ -168,15 +177,16 @@ def parse_score_table(grid: SheetGrid) -> ScoreTable | None:
     def split_max(text: str, key: str, texts: list[str]) -> tuple[str, Decimal | None]:
         m = _MAX_IN_NAME.search(text) if "分" in text else None
         name = _MAX_IN_NAME.sub("", text) if m else text
-        mx = to_number(cell(texts, max_col.get(key)))
+        max_text = cell(texts, max_col.get(key)) if key in max_col else ""
+        mx = to_number(max_text) if max_text else None  # an empty cell is no number: skip the call
         if mx is not None:
             return name, mx[0]
         return name, Decimal(m.group(1)) if m else None
 
     for r in range(hr + 1, grid.n_rows):
         row = grid.rows[r]
-        texts = [norm(v) for v in row]  # once per row: every column below reads these
-        if not any(texts) or all(t in ("", "指标") for t in texts):
+        texts = normed[r]  # every column below reads these
+        if not any(texts) or set(texts) <= _BLANK_OR_HEADER:
             continue
         n1, m1 = split_max(cell(texts, cols["l1"]), "l1", texts)
         if n1 or m1 is not None:
@@ -223,7 +233,9 @@ def parse_score_table(grid: SheetGrid) -> ScoreTable | None:
 # --- 基础数据表 ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+# a value, but not frozen (a frozen dataclass builds several times slower; nothing assigns to a
+# fact); unsafe_hash keeps the hash a frozen one would have
+@dataclass(slots=True, unsafe_hash=True)
 class Fact:
     label: str  # row label, e.g. '三公经费'
     header: str  # column header, e.g. '2018年决算数'
@@ -240,10 +252,20 @@ class BaseData:
     sheet: str
     unit: str  # money unit of the table: '元' or '万元'
     facts: list[Fact]
+    # get's answers: W-10 and W-12 ask for the same rows again and again (one check run's table)
+    _found: dict[tuple[str, str | tuple[str, ...]], Fact | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def get(self, label: str, header: str | tuple[str, ...]) -> Fact | None:
         """First fact whose row label and column header match the regexes (a tuple of header
         regexes: any of them, as their alternation would, without compiling one during the check)."""
+        key = (label, header)
+        if key not in self._found:
+            self._found[key] = self._get(label, header)
+        return self._found[key]
+
+    def _get(self, label: str, header: str | tuple[str, ...]) -> Fact | None:
         label_rx = _compiled(label)
         header_rxs = [_compiled(h) for h in header] if isinstance(header, tuple) else [_compiled(header)]
         for f in self.facts:
@@ -268,9 +290,10 @@ def _clean_label(s: str) -> str:
     return s
 
 
-def parse_base_data(grid: SheetGrid) -> BaseData | None:
-    """Facts of a 绩效基础数据表 grid (label × header -> value), or None when it is not one."""
-    normed = [[norm(v) for v in row] for row in grid.rows]  # each cell normalised once
+def parse_base_data(grid: SheetGrid, normed: list[list[str]] | None = None) -> BaseData | None:
+    """Facts of a 绩效基础数据表 grid (label × header -> value), or None when it is not one
+    (`normed`: its `normed_rows`, when the caller has them)."""
+    normed = normed_rows(grid) if normed is None else normed  # each cell normalised once
     flat = [t for row in normed for t in row]
     titled = any("基础数据" in t and len(t) <= 30 for t in flat)
     # untitled: still the 绩效 layout (三公经费 and 公用经费 rows under 'YYYY年决算数' columns),

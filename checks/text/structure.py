@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from checks.findings import CellRef, Family, Finding, Severity
-from checks.text.paragraphs import Paragraph, heading_marker, is_part_title, part_kind
+from checks.text.paragraphs import Paragraph, is_part_title
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -58,7 +58,7 @@ class _Numbered:
 
 def _numbered(paragraphs: Iterable[Paragraph]) -> Iterable[_Numbered]:
     for p in paragraphs:
-        hm = heading_marker(p.text)
+        hm = p.marker
         if hm is None:
             continue
         level, marker = hm
@@ -71,7 +71,7 @@ def _numbered(paragraphs: Iterable[Paragraph]) -> Iterable[_Numbered]:
 def _lost_numbers(paragraphs: Sequence[Paragraph], start: int, end: int) -> list[Paragraph]:
     """Unnumbered heading-like lines between two places: headings that may have lost their number."""
     return [p for p in paragraphs[start + 1:end]
-            if len(p.text) <= 30 and not re.search(r"[。，；：:,;\d]", p.text) and heading_marker(p.text) is None
+            if len(p.text) <= 30 and not re.search(r"[。，；：:,;\d]", p.text) and p.marker is None
             and not is_part_title(p.text)]
 
 
@@ -82,7 +82,7 @@ def _part_start(paragraphs: Sequence[Paragraph], at: int, level: int) -> int:
         p = paragraphs[i]
         if p.part != here.part or p.sheet != here.sheet:
             return i
-        hm = heading_marker(p.text)
+        hm = p.marker
         if (hm and hm[0] < level) or is_part_title(p.text):
             return i
     return -1
@@ -173,9 +173,11 @@ _TRIGGER = re.compile("[" + re.escape("".join(sorted(frozenset().union(*(c for c
 
 
 def _placeholder(text: str) -> re.Match[str] | None:
-    if _TRIGGER.search(text) is None:
+    present = set(_TRIGGER.findall(text))
+    if not present:
         return None
-    found = [m for _, rx in _PLACEHOLDERS if (m := rx.search(text))]
+    # only the kinds whose character is present can match (此/请/如 are common words)
+    found = [m for chars, rx in _PLACEHOLDERS if not chars.isdisjoint(present) and (m := rx.search(text))]
     return min(found, key=lambda m: m.start()) if found else None
 
 
@@ -217,12 +219,12 @@ TOPICS: tuple[Topic, ...] = (
 
 def topic_findings(paragraphs: Sequence[Paragraph], year: int | None) -> list[Finding]:
     """C-2: topics of the 情况说明 that appear nowhere in the text (only when there is a 情况说明)."""
-    explanation = [p for p in paragraphs if part_kind(p.part) == "explanation"]
+    explanation = [p for p in paragraphs if p.part_kind == "explanation"]
     if not explanation:
         return []
     text = "\n".join(p.text for p in explanation)  # not the 名词解释: it defines, it does not disclose
     missing = [t.name for t in TOPICS if (year or 0) >= t.since and not t.pattern.search(text)]
-    if not any(part_kind(p.part) == "glossary" or "名词解释" in p.text for p in paragraphs):
+    if not any(p.part_kind == "glossary" or "名词解释" in p.text for p in paragraphs):
         missing.append("名词解释")
     if not missing:
         return []
@@ -243,6 +245,6 @@ def structure_findings(
     topics = topic_findings(paragraphs, year)
     headings = len(numbered)
     counts = {"W-14": [headings, headings - len(numbering)], "W-15": [len(paragraphs), len(paragraphs) - len(placeholders)]}
-    if any(part_kind(p.part) == "explanation" for p in paragraphs):
+    if any(p.part_kind == "explanation" for p in paragraphs):
         counts["C-2"] = [1, int(not topics)]
     return numbering + placeholders + topics, counts

@@ -8,13 +8,15 @@ the sentence end; a parenthesis （含…） under the figure before it; a parag
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from checks.findings import Severity
-from checks.text.claims import Claim, Kind
+from checks.text.claims import MONEY_UNITS, Claim, Kind
+from checks.text.groups import ClaimGroups
 from checks.text.interval import HUNDRED, Interval, interval_sum, pct_point, round_half_up
-from checks.text.paragraphs import Paragraph, heading_marker
+from checks.text.paragraphs import Paragraph
 from checks.text.rules import Tally, fmt_pct, make_finding
 
 _QIZHONG = re.compile(r"其中\s*[：:，,]?")
@@ -36,7 +38,7 @@ def _unit_family(c: Claim) -> str:
 def _eligible(c: Claim) -> bool:
     if c.value is None or c.approx:
         return False
-    if c.is_money:
+    if c.unit in MONEY_UNITS:  # c.is_money, without the property call: this runs per figure
         return c.kind in (Kind.AMOUNT, Kind.CHANGE) and c.role != "prior"
     return c.kind == Kind.COUNT
 
@@ -98,13 +100,17 @@ def _lists_in_paragraph(claims: list[Claim]) -> list[_List]:
         markers += [(m.start(), m.end(), "其中") for m in _QIZHONG.finditer(text)]
     if "主要" in text:
         markers += [(m.start(), m.end(), "主要是") for m in _MAINLY.finditer(text)]
-    eligible = [c for c in claims if _eligible(c)]  # the figures a list may hold, in text order
+    eligible: list[Claim] | None = None  # the figures a list may hold, in text order: once needed
     if "中" in text:
         for m in _ZHONG.finditer(text):
+            if eligible is None:
+                eligible = [c for c in claims if _eligible(c)]
             if any(c.span[1] == m.start() for c in eligible):
                 markers.append((m.start(), m.end(), "中"))
     if not markers:
         return _paren_lists(claims, text)
+    if eligible is None:
+        eligible = [c for c in claims if _eligible(c)]
     markers.sort()
     free = [c for c in eligible if not c.in_parens]
     for start, end, name in markers:
@@ -197,11 +203,12 @@ def check_lists(
     paragraphs: list[Paragraph],
     tally: Tally | None = None,
     lists: ParagraphLists | None = None,
+    groups: ClaimGroups | None = None,
 ) -> Tally:
     """W-5 over in-paragraph lists and paragraph-spanning 其中： lists."""
     tally = Tally() if tally is None else tally
     lists = ParagraphLists() if lists is None else lists
-    by_p = _by_paragraph(claims)
+    by_p = groups.by_paragraph() if groups is not None else _by_paragraph(claims)
     for cs in by_p.values():
         for lst in lists.of(cs):
             _judge_list(lst, cs, tally)
@@ -318,7 +325,7 @@ def _check_paragraph_lists(paragraphs: list[Paragraph], by_p: dict[int, list[Cla
         for q in paragraphs[i + 1 :]:
             if q.part != p.part or q.section[: len(p.section)] != p.section:
                 break
-            hm = heading_marker(q.text)
+            hm = q.marker
             if hm and len(q.text) <= 40 and "。" not in q.text:
                 break
             vec = _amount_vector(q, by_p.get(id(q), []))
@@ -362,11 +369,17 @@ def _sentences(claims: list[Claim]) -> list[list[Claim]]:
     return list(groups.values())
 
 
-def check_shares(claims: list[Claim], tally: Tally | None = None, lists: ParagraphLists | None = None) -> Tally:
+def check_shares(
+    claims: list[Claim],
+    tally: Tally | None = None,
+    lists: ParagraphLists | None = None,
+    groups: ClaimGroups | None = None,
+) -> Tally:
     """W-11 for each share whose denominator the paragraph prints; W-6 per enumeration."""
     tally = Tally() if tally is None else tally
     found = ParagraphLists() if lists is None else lists
-    by_p = _by_paragraph(claims)
+    by_p = groups.by_paragraph() if groups is not None else _by_paragraph(claims)
+    measures = _Measures()
     for para_claims in by_p.values():
         para_lists = found.of(para_claims)  # found for W-5 already, when both run
         if not any(c.kind == Kind.SHARE for c in para_claims):
@@ -376,34 +389,48 @@ def check_shares(claims: list[Claim], tally: Tally | None = None, lists: Paragra
             if not shares:
                 continue
             parts = {id(s): _share_part(s, sent) for s in shares}
-            groups: dict[tuple[str, int], list[Claim]] = {}
+            by_measure: dict[tuple[str, int], list[Claim]] = {}
             level = 0  # '占…93.32%，其中：小微…占…51.49%' is a part of a part, not a sibling
             for k, s in enumerate(shares):
                 if k and _QIZHONG.search(s.paragraph.text, shares[k - 1].span[1], s.span[0]):
                     level += 1
-                groups.setdefault((_norm_measure(s.denominator or ""), level), []).append(s)
-            for group in groups.values():
-                _judge_share_group(group, parts, para_lists, para_claims, tally)
+                by_measure.setdefault((measures[s.denominator or ""], level), []).append(s)
+            for group in by_measure.values():
+                _judge_share_group(group, parts, para_lists, para_claims, tally, measures)
     return tally
 
 
+class _Measures(dict[str, str]):
+    """_norm_measure of each subject met in one check_shares call, worked out once (every share
+    compares its denominator with the subjects of the figures before it)."""
+
+    def __missing__(self, s: str) -> str:
+        m = self[s] = _norm_measure(s)
+        return m
+
+
 def _resolve_total(
-    s: Claim, part: Claim | None, lists: list[_List], para_claims: list[Claim]
+    s: Claim,
+    part: Claim | None,
+    lists: list[_List],
+    para_claims: list[Claim],
+    measures: _Measures,
+    followed: Callable[[], set[int]],
 ) -> Claim | None:
-    den = _norm_measure(s.denominator or "")
+    den = measures[s.denominator or ""]
     if part is not None:
         for lst in lists:
             if lst.marker in ("其中", "中", "主要是") and any(x is part for x in lst.parts):
-                subj = _norm_measure(lst.total.subject)
+                subj = measures[lst.total.subject]
                 if not den or den in subj or (subj and subj in den):
                     return lst.total
     if not den:
         return None
-    followed_by_share = _followed_by_share(para_claims) if part else set()
+    followed_by_share = followed() if part else set()
     for c in para_claims:
         if c is part or id(c) in followed_by_share or not _eligible(c) or c.span[0] > s.span[0]:
             continue
-        subj = _norm_measure(c.subject)
+        subj = measures[c.subject]
         if subj and (den == subj or den in subj or subj in den) and c.kind == Kind.AMOUNT:
             return c
     return None
@@ -427,8 +454,19 @@ def _judge_share_group(
     lists: list[_List],
     para_claims: list[Claim],
     tally: Tally,
+    measures: _Measures,
 ) -> None:
-    totals = {id(s): _resolve_total(s, parts[id(s)], lists, para_claims) for s in group}
+    followed: set[int] | None = None
+
+    def followed_by_share() -> set[int]:  # the paragraph's, found once for all the group's shares
+        nonlocal followed
+        if followed is None:
+            followed = _followed_by_share(para_claims)
+        return followed
+
+    totals = {
+        id(s): _resolve_total(s, parts[id(s)], lists, para_claims, measures, followed_by_share) for s in group
+    }
     share_sum = interval_sum([s.interval() for s in group])
     all_parts = [parts[id(s)] for s in group]
     have_parts = all(p is not None for p in all_parts)

@@ -91,18 +91,22 @@ _CN_UNITS = {
     "名",
     "个",
 }
-_NUM_RE = re.compile(  # the lookahead lets the scan skip every other character fast
-    rf"(?=[\d零〇一二两三四五六七八九十])(?:(?<![\d.,])(?P<ar>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    rf"|(?<![{_CN}])(?P<cn>[零〇一二两三四五六七八九十][{_CN}]*?))"
-    rf"\s*(?P<approx>多|余)?\s*(?P<unit>{_UNIT_RE})"
+_CN_DIGITS = "零〇一二两三四五六七八九十"  # the characters a Chinese-numeral figure opens with
+# Figures and years in one scan. The pattern opens with a character class, so the scan jumps from
+# digit to digit in C; each branch then checks the character it opened with by a lookbehind.
+# A year is digits + 年, a figure digits + unit: no text is both, and neither starts inside the other.
+_TOKEN_RE = re.compile(
+    rf"[\d{_CN_DIGITS}](?:"
+    # year: (?<![\d.-…]) of the first digit is checked after it (width 2)
+    r"(?<![\d.\-－—~～至]\d)(?<=\d)(?P<y>\d{3,4})\s*年(?P<du>度)?(?![\-－—~～至])"
+    r"|(?:(?<![\d.,]\d)(?<=\d)(?P<ar>\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?)"
+    rf"|(?<=[{_CN_DIGITS}])(?<![{_CN}].)(?P<cn>[{_CN}]*?))"
+    rf"\s*(?P<approx>多|余)?\s*(?P<unit>{_UNIT_RE}))"
 )
 _PERCENT_CN_RE = re.compile(rf"百分之(?P<cn>[{_CN}\d.]+)")
 _DATE_RE = re.compile(
     r"(?=[截至到\s\d])(?P<lead>截至|截止到|截止|截至到|至|到)?\s*(?<!\d)(?P<y>\d{4,5})\s*年\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?"
 )
-# (?<![\d.-…]) checked after the first digit (width 2): a pattern that opens with a digit class
-# lets the scan jump from digit to digit
-_YEAR_RE = re.compile(r"(?P<y>\d(?<![\d.\-－—~～至]\d)\d{3,4})\s*年(?P<du>度)?(?![\-－—~～至])")
 _FLAT_RE = re.compile(r"(?:基本)?持平|无变化|没有变化|保持不变")
 _VERSUS_RE = re.compile(
     r"(?P<a>决算数?|支出数?|实际数?)\s*(?P<dir>大于|小于|等于|高于|低于|超过|少于|多于)\s*(?P<b>(?:年初)?预算数?)"
@@ -261,8 +265,11 @@ def _role_of(subject: str) -> str | None:
     return None
 
 
-def _figures(t: str, text: str) -> list[tuple[int, int, Decimal, int, str, bool, str]]:
-    """(start, end, value, decimals, unit, approx, printed) of every number + unit, in text order."""
+def _figures(
+    t: str, text: str, found: list[re.Match[str]]
+) -> list[tuple[int, int, Decimal, int, str, bool, str]]:
+    """(start, end, value, decimals, unit, approx, printed) of every number + unit, in text order;
+    `found` holds the figure matches of _TOKEN_RE."""
     raw: list[tuple[int, int, Decimal, int, str, bool, str]] = []
     if "百分之" in t:
         for m in _PERCENT_CN_RE.finditer(t):
@@ -272,19 +279,21 @@ def _figures(t: str, text: str) -> list[tuple[int, int, Decimal, int, str, bool,
                 continue
             raw.append((m.start(), m.end(), v, decimals_of(v), "%", False, m.group(0)))
     covered = [(s, e) for s, e, *_ in raw]
-    for m in _NUM_RE.finditer(t):
+    for m in found:
         start, end = m.span()
         if covered and any(s <= start < e for s, e in covered):
             continue
-        ar, cn, approx, unit = m.groups()
-        if cn and unit not in _CN_UNITS:
+        ar_end, cn_end = m.end("ar"), m.end("cn")
+        approx, unit = m.group("approx", "unit")
+        if cn_end >= 0 and unit not in _CN_UNITS:
             continue  # 十分关心, 一次办, 八项规定: words, not figures
         try:
-            if ar:  # t has no full-width digits left; the decimals are those printed
+            if ar_end >= 0:  # t has no full-width digits left; the decimals are those printed
+                ar = t[start:ar_end]
                 v = Decimal(ar.replace(",", "") if "," in ar else ar)
                 decimals = len(ar) - ar.index(".") - 1 if "." in ar else 0
             else:
-                v = parse_number(cn)
+                v = parse_number(t[start:cn_end])
                 decimals = decimals_of(v)
         except (ValueError, ArithmeticError):
             continue
@@ -325,8 +334,8 @@ def _may_compare(s: str) -> bool:
     return "比" in s or "较" in s or "与" in s or "同" in s
 
 
-def _number_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
-    raw = _figures(t, p.text)
+def _number_claims(p: Paragraph, t: str, layout: TextLayout, found: list[re.Match[str]]) -> list[Claim]:
+    raw = _figures(t, p.text, found)
     claims: list[Claim] = []
     if not raw:
         return claims
@@ -402,7 +411,8 @@ def _number_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
     return claims
 
 
-def _date_and_year_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
+def _date_and_year_claims(p: Paragraph, t: str, layout: TextLayout, years: list[re.Match[str]]) -> list[Claim]:
+    """Dates, and the years (`years`: the year matches of _TOKEN_RE) outside them."""
     out: list[Claim] = []
     if "年" not in t:
         return out
@@ -423,15 +433,14 @@ def _date_and_year_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Clai
                 )
             )
             covered.append((start, end))
-    for m in _YEAR_RE.finditer(t):
+    for m in years:
         start, end = m.span()
-        y = m.start("y")
-        if covered and any(s <= y < e for s, e in covered):
+        if covered and any(s <= start < e for s, e in covered):
             continue
-        y_text, du = m.groups()
+        du = m.group("du")
         out.append(
             Claim(  # by position, as in _number_claims
-                Kind.YEAR, Decimal(y_text), 0, "年度" if du else "年", None, None, "", layout.clause(start),
+                Kind.YEAR, Decimal(t[start : m.end("y")]), 0, "年度" if du else "年", None, None, "", layout.clause(start),
                 (start, end), p, text[start:end],
                 "compare" if _COMPARED_BEFORE.search(t, max(0, start - 2), start) else None,
                 None, None, False, None, None, layout.sentence(start),
@@ -507,7 +516,15 @@ def extract_claims(p: Paragraph) -> list[Claim]:
     text = p.text
     t = text.translate(_FULLWIDTH) if _FULLWIDTH_RE.search(text) else text
     layout = TextLayout(t)
-    claims = _number_claims(p, t, layout) + _date_and_year_claims(p, t, layout) + _word_claims(p, t, layout)
+    figures: list[re.Match[str]] = []
+    years: list[re.Match[str]] = []
+    for m in _TOKEN_RE.finditer(t):
+        (figures if m.lastgroup == "unit" else years).append(m)
+    claims = (
+        _number_claims(p, t, layout, figures)
+        + _date_and_year_claims(p, t, layout, years)
+        + _word_claims(p, t, layout)
+    )
     claims.sort(key=_SPAN)
     return claims
 

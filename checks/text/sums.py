@@ -92,25 +92,22 @@ class ParagraphLists:
 def _lists_in_paragraph(claims: list[Claim]) -> list[_List]:
     if not claims:
         return []
-    p = claims[0].paragraph
-    text = p.text
+    eligible = [c for c in claims if _eligible(c)]  # the figures a list may hold, in text order
+    if len(eligible) < 2:
+        return []  # every list is a total and at least one part, all eligible
+    text = claims[0].paragraph.text
     out: list[_List] = []
     markers: list[tuple[int, int, str]] = []
     if "其中" in text:
         markers += [(m.start(), m.end(), "其中") for m in _QIZHONG.finditer(text)]
     if "主要" in text:
         markers += [(m.start(), m.end(), "主要是") for m in _MAINLY.finditer(text)]
-    eligible: list[Claim] | None = None  # the figures a list may hold, in text order: once needed
     if "中" in text:
         for m in _ZHONG.finditer(text):
-            if eligible is None:
-                eligible = [c for c in claims if _eligible(c)]
             if any(c.span[1] == m.start() for c in eligible):
                 markers.append((m.start(), m.end(), "中"))
     if not markers:
         return _paren_lists(claims, text)
-    if eligible is None:
-        eligible = [c for c in claims if _eligible(c)]
     markers.sort()
     free = [c for c in eligible if not c.in_parens]
     for start, end, name in markers:

@@ -51,26 +51,35 @@ def norm(v: object) -> str:
 
 def to_number(v: object) -> tuple[Decimal, int] | None:
     """Cell -> (value, printed decimals); '110,700.00' and 5 and '　7' are numbers, '——' is not."""
-    if isinstance(v, bool) or v is None:
+    if v is None or isinstance(v, bool):
         return None
-    if isinstance(v, (int, float)):
-        d = Decimal(repr(v)).normalize() if isinstance(v, float) else Decimal(v)
+    if isinstance(v, float):
+        d = Decimal(repr(v)).normalize()
         exp = d.as_tuple().exponent
-        if isinstance(exp, int) and exp > 0:
-            d = d.quantize(Decimal(1))  # 5E+2 -> 500
-        exp = d.as_tuple().exponent
-        return d, (-exp if isinstance(exp, int) and exp < 0 else 0)
+        if not isinstance(exp, int):  # inf, nan
+            return d, 0
+        if exp > 0:
+            return d.quantize(Decimal(1)), 0  # 5E+2 -> 500
+        return d, -exp
+    if isinstance(v, int):
+        return Decimal(v), 0  # an integer's exponent is 0
     s = norm(v)
-    if not s or (s[0] != "-" and not s[0].isdecimal()):  # what _NUMERIC opens with: most text fails here
+    if not is_number_text(s):
         return None
-    if not _NUMERIC.match(s):
-        return None
+    # the decimals as printed: what Decimal(s)'s exponent says, read off the text
     try:
         d = Decimal(s.replace(",", ""))
-    except InvalidOperation:
+    except InvalidOperation:  # pragma: no cover - the regex guards this
         return None
-    exp = d.as_tuple().exponent
-    return d, (-exp if isinstance(exp, int) and exp < 0 else 0)
+    dot = s.find(".")
+    return d, (len(s) - dot - 1 if dot >= 0 else 0)
+
+
+def is_number_text(s: str) -> bool:
+    """`to_number(s) is not None` for normalised text, without making the Decimal."""
+    if not s or (s[0] != "-" and not s[0].isdecimal()):  # what _NUMERIC opens with: most text fails here
+        return False
+    return _NUMERIC.match(s) is not None
 
 
 @dataclass
@@ -175,6 +184,8 @@ def parse_score_table(grid: SheetGrid, normed: list[list[str]] | None = None) ->
         return texts[c] if c is not None and c < len(texts) else ""
 
     def split_max(text: str, key: str, texts: list[str]) -> tuple[str, Decimal | None]:
+        if not text and key not in max_col:
+            return text, None  # most rows leave the upper levels blank
         m = _MAX_IN_NAME.search(text) if "分" in text else None
         name = _MAX_IN_NAME.sub("", text) if m else text
         max_text = cell(texts, max_col.get(key)) if key in max_col else ""
@@ -183,6 +194,7 @@ def parse_score_table(grid: SheetGrid, normed: list[list[str]] | None = None) ->
             return name, mx[0]
         return name, Decimal(m.group(1)) if m else None
 
+    text_cols = [(key, cols[key]) for key in ("criterion", "formula") if key in cols]  # attr = column key
     for r in range(hr + 1, grid.n_rows):
         row = grid.rows[r]
         texts = normed[r]  # every column below reads these
@@ -212,12 +224,12 @@ def parse_score_table(grid: SheetGrid, normed: list[list[str]] | None = None) ->
                 (g2 or g1 or ScoreGroup(1, "", None, r, 0)).items.append(item)
         if item is None:
             continue
-        for key, attr in (("criterion", "criterion"), ("formula", "formula")):
-            t = cell(texts, cols.get(key))
-            if t and key in cols:
-                setattr(item, attr, (getattr(item, attr) + "\n" + str(row[cols[key]]).strip()).strip())
+        for attr, c in text_cols:
+            if cell(texts, c):
+                setattr(item, attr, (getattr(item, attr) + "\n" + str(row[c]).strip()).strip())
         if item.score is None:
-            got = to_number(cell(texts, sc))
+            t = cell(texts, sc)
+            got = to_number(t) if t else None  # an empty cell is no number: skip the call
             at = (r, sc)
             if got is None and len(row) <= sc and row:
                 got = to_number(cell(texts, len(row) - 1)) if len(row) - 1 > last_level_col else None
@@ -319,7 +331,7 @@ def parse_base_data(grid: SheetGrid, normed: list[list[str]] | None = None) -> B
     for r, row in enumerate(grid.rows):
         cells = normed[r]  # to_number and _clean_label normalise first: the normalised text will do
         rest = cells[1:]
-        numeric = [to_number(t) is not None or t.endswith("%") or t in ("——", "—", "-") for t in rest]
+        numeric = [is_number_text(t) or t.endswith("%") or t in ("——", "—", "-") for t in rest]
         if len(cells) >= 3 and any(rest) and not any(numeric):
             headers = cells
             group = _clean_label(cells[0])

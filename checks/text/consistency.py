@@ -213,8 +213,8 @@ def check_repeated(claims: list[Claim], tally: Tally | None = None) -> Tally:
     subjects: dict[str, str | None] = {}  # a subject repeats (部门概况 quoted in the 绩效 report)
     measured = (Kind.AMOUNT, Kind.COUNT)  # the only kinds indicator_key keys: the others skip the call
     for c in claims:
-        if c.kind not in measured or c.paragraph.part_kind == "glossary":
-            continue
+        if c.kind not in measured or c.value is None or c.approx or c.paragraph.part_kind == "glossary":
+            continue  # (indicator_key's own first test, without the call)
         key = indicator_key(c, subjects)
         if key:
             groups.setdefault(key, []).append(c)

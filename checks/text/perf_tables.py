@@ -45,8 +45,11 @@ def norm(v: object) -> str:
     """The cell as text without any whitespace (split() drops what the regex [\\s\\u3000]+ would)."""
     if v is None:
         return ""
-    s = v if type(v) is str else str(v)
-    return "".join(s.split()) if s else s
+    if type(v) is not str:
+        s = str(v)
+        # a number prints without whitespace: nothing to drop
+        return s if type(v) is float or type(v) is int else "".join(s.split())
+    return "".join(v.split()) if v else v
 
 
 def to_number(v: object) -> tuple[Decimal, int] | None:

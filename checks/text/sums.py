@@ -378,9 +378,9 @@ def check_shares(
     by_p = groups.by_paragraph() if groups is not None else _by_paragraph(claims)
     measures = _Measures()
     for para_claims in by_p.values():
-        para_lists = found.of(para_claims)  # found for W-5 already, when both run
         if not any(c.kind == Kind.SHARE for c in para_claims):
             continue
+        para_lists = found.of(para_claims)  # found for W-5 already, when both run
         for sent in _sentences(para_claims):
             shares = [c for c in sent if c.kind == Kind.SHARE and c.value is not None]
             if not shares:

@@ -271,6 +271,7 @@ class BaseData:
     _found: dict[tuple[str, str | tuple[str, ...]], Fact | None] = field(
         default_factory=dict, compare=False, repr=False
     )
+    _rows: dict[str, list[Fact]] = field(default_factory=dict, compare=False, repr=False)  # _labelled's answers
 
     def get(self, label: str, header: str | tuple[str, ...]) -> Fact | None:
         """First fact whose row label and column header match the regexes (a tuple of header
@@ -281,12 +282,28 @@ class BaseData:
         return self._found[key]
 
     def _get(self, label: str, header: str | tuple[str, ...]) -> Fact | None:
-        label_rx = _compiled(label)
         header_rxs = [_compiled(h) for h in header] if isinstance(header, tuple) else [_compiled(header)]
-        for f in self.facts:
-            if label_rx.search(f.label) and any(rx.search(f.header) for rx in header_rxs):
+        for f in self._labelled(label):
+            if any(rx.search(f.header) for rx in header_rxs):
                 return f
         return None
+
+    def _labelled(self, label: str) -> list[Fact]:
+        """The facts whose row label the regex finds, in table order: a label is asked for with
+        several headers, and a row's label is shared by its columns (each label searched once)."""
+        got = self._rows.get(label)
+        if got is None:
+            rx = _compiled(label)
+            found: dict[str, bool] = {}
+            got = []
+            for f in self.facts:
+                hit = found.get(f.label)
+                if hit is None:
+                    hit = found[f.label] = rx.search(f.label) is not None
+                if hit:
+                    got.append(f)
+            self._rows[label] = got
+        return got
 
     def report_year(self) -> int | None:
         years = [int(m.group(1)) for f in self.facts if (m := _HEADER_YEAR.search(f.header))]

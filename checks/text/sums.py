@@ -8,6 +8,7 @@ the sentence end; a parenthesis （含…） under the figure before it; a parag
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,6 +26,7 @@ _MAINLY = re.compile(r"主要(?:原因)?(?:是|为|有|用于|包括)[：:]?")
 _PAREN_LIST = re.compile(r"[（(]\s*(?:含|其中|包括)[^）)]*[）)]")
 _QIZHONG_END = re.compile(r"其中\s*[：:]\s*$")
 _SENT_END = "。！？!?\n"
+_SENT_END_RE = re.compile("[" + _SENT_END + "]")
 
 
 def _unit_family(c: Claim) -> str:
@@ -47,9 +49,10 @@ def _band(items: list[Claim]) -> Interval:
     return interval_sum([c.interval() for c in items])
 
 
-def _sentence_end(text: str, pos: int) -> int:
-    ends = [i for i in (text.find(ch, pos) for ch in _SENT_END) if i != -1]
-    return min(ends) if ends else len(text)
+def _sentence_ends(text: str) -> list[int]:
+    """Where the text's sentences end (each _SENT_END character), in order: one scan for all of a
+    paragraph's markers, each of which looks for the end before and after it."""
+    return [m.start() for m in _SENT_END_RE.finditer(text)]
 
 
 def _show(v: Decimal, decimals: int) -> str:
@@ -110,16 +113,19 @@ def _lists_in_paragraph(claims: list[Claim]) -> list[_List]:
         return _paren_lists(claims, text)
     markers.sort()
     free = [c for c in eligible if not c.in_parens]
+    ends = _sentence_ends(text)
     for start, end, name in markers:
         if name == "其中" and start > 0 and text[start - 1] in _SENT_END:
             limit = 0  # '。其中': the total closes the previous sentence
         else:
-            limit = max(text.rfind(ch, 0, start) for ch in _SENT_END) + 1
+            i = bisect_left(ends, start)  # the last end before the marker
+            limit = ends[i - 1] + 1 if i else 0
         before = [c for c in free if limit <= c.span[0] and c.span[1] <= start]
         if not before:
             continue
         total = before[-1]
-        stop = _sentence_end(text, end)
+        i = bisect_left(ends, end)  # the first end from the marker's end on
+        stop = ends[i] if i < len(ends) else len(text)
         if name == "主要是":
             semi = min([i for i in (text.find("；", end), text.find(";", end)) if i != -1] or [stop])
             if not any(end <= c.span[0] < semi for c in eligible):

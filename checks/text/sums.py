@@ -356,13 +356,23 @@ def _norm_measure(s: str) -> str:
 
 def _share_part(s: Claim, sent: list[Claim]) -> Claim | None:
     """The figure a share refers to: the nearest money/count figure before it in the sentence."""
-    i = sent.index(s)
+    i = _index(sent, s)
     for c in reversed(sent[:i]):
         if c.kind == Kind.SHARE:
             return None
         if _eligible(c) and not c.in_parens:
             return c
     return None
+
+
+def _index(sent: list[Claim], s: Claim) -> int:
+    """sent.index(s), without comparing every field of the claims before it: equal claims have
+    equal spans, so a claim at another span is passed over on that test alone."""
+    span = s.span
+    for k, c in enumerate(sent):
+        if c is s or (c.span == span and c == s):
+            return k
+    raise ValueError("claim not in its sentence")
 
 
 def _sentences(claims: list[Claim]) -> list[list[Claim]]:
@@ -521,9 +531,10 @@ def _judge_share_group(
             )
         if total is None and exhaustive and have_parts:
             # the parts are the whole: each share is part ÷ Σ parts
+            whole = _band(listed)  # the same base for every share of the group
             for s, p in zip(group, all_parts, strict=True):
                 assert p is not None
-                _judge_share(s, p, None, listed, tally)
+                _judge_share(s, p, None, listed, tally, whole)
             return
     for s in group:
         part, total = parts[id(s)], totals[id(s)]
@@ -531,12 +542,15 @@ def _judge_share_group(
             _judge_share(s, part, total, [], tally)
 
 
-def _judge_share(s: Claim, part: Claim, total: Claim | None, whole: list[Claim], tally: Tally) -> None:
+def _judge_share(
+    s: Claim, part: Claim, total: Claim | None, whole: list[Claim], tally: Tally, whole_band: Interval | None = None
+) -> None:
+    """W-11 for one share: part ÷ total, or part ÷ Σ `whole` (`whole_band`: that sum, when known)."""
     if total is not None:
         base, base_txt, base_zero = total.interval(), _num(total), total.value == 0
         involved = [total, part, s]
     else:
-        base = _band(whole)
+        base = whole_band if whole_band is not None else _band(whole)
         base_txt = f"（{'＋'.join(_num(c) for c in whole)}）"
         base_zero = all(c.value == 0 for c in whole)
         involved = [part, s]

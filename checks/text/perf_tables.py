@@ -198,26 +198,28 @@ def parse_score_table(grid: SheetGrid, normed: list[list[str]] | None = None) ->
         return name, Decimal(m.group(1)) if m else None
 
     text_cols = [(key, cols[key]) for key in ("criterion", "formula") if key in cols]  # attr = column key
+    c1, c2, c3 = cols["l1"], cols.get("l2"), cols["l3"]  # the level columns, read on every row
     for r in range(hr + 1, grid.n_rows):
         row = grid.rows[r]
         texts = normed[r]  # every column below reads these
         if not any(texts) or set(texts) <= _BLANK_OR_HEADER:
             continue
-        n1, m1 = split_max(cell(texts, cols["l1"]), "l1", texts)
+        n1, m1 = split_max(cell(texts, c1), "l1", texts)
         if n1 or m1 is not None:
             if g1 is None or (n1 and n1 != g1.name) or (not n1 and m1 is not None):
                 g1 = ScoreGroup(1, n1, m1, r, cols["l1"])
                 groups.append(g1)
                 g2 = None
-        if "l2" in cols:
-            n2, m2 = split_max(cell(texts, cols["l2"]), "l2", texts)
+        if c2 is not None:
+            n2, m2 = split_max(cell(texts, c2), "l2", texts)
             if (n2 or m2 is not None) and g1 is not None:
                 if g2 is None or (n2 and n2 != g2.name) or (not n2 and m2 is not None):
                     g2 = ScoreGroup(2, n2, m2, r, cols["l2"])
                     g1.children.append(g2)
-        n3, m3 = split_max(cell(texts, cols["l3"]), "l3", texts)
+        n3, m3 = split_max(cell(texts, c3), "l3", texts)
         if n3:
-            if item is not None and m3 is None and "l3" in max_col and g2 is not None and item in g2.items:
+            # (the last item is in g2 only as its last: items are ScoreItems, and `in` would compare fields)
+            if item is not None and m3 is None and "l3" in max_col and g2 is not None and g2.items and g2.items[-1] is item:
                 item.name = f"{item.name}/{n3}"  # shares a merged 分值 cell with the row above
             else:
                 item = ScoreItem(

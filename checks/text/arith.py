@@ -22,6 +22,9 @@ _DIR_WORDS = re.compile(
 _WORD_SIGN = {"大于": 1, "高于": 1, "超过": 1, "多于": 1, "小于": -1, "低于": -1, "少于": -1, "等于": 0}
 
 
+_COMPARED = (Kind.CHANGE, Kind.RATE)  # the kinds a comparison sentence is checked from
+
+
 def _usable_money(c: Claim) -> bool:
     return c.is_money and c.value is not None and not c.approx and not c.in_parens
 
@@ -67,7 +70,11 @@ def check_comparisons(claims: list[Claim], tally: Tally | None = None, groups: C
     tally = Tally() if tally is None else tally
     groups = groups if groups is not None else ClaimGroups(claims)
     by_paragraph = groups.by_paragraph()
-    for sent in groups.sentences():
+    # only a sentence printing a change or a rate is checked here: find those in one pass
+    compared = {(id(c.paragraph), c.sentence[0]) for c in groups.claims if c.kind in _COMPARED}
+    for key, sent in groups.by_sentence().items():
+        if key not in compared:
+            continue
         nums = [c for c in sent if c.value is not None and c.kind not in (Kind.YEAR, Kind.DATE)]
         used_rates: set[int] = set()
         for i, ch in enumerate(nums):

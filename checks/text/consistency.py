@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from checks.findings import Severity
 from checks.text.claims import Claim, Kind, clean_subject
+from checks.text.interval import Interval
 from checks.text.paragraphs import Paragraph, is_part_title
 from checks.text.rules import Tally, make_finding
 
@@ -212,23 +213,28 @@ def check_repeated(claims: list[Claim], tally: Tally | None = None) -> Tally:
     subjects: dict[str, str | None] = {}  # a subject repeats (部门概况 quoted in the 绩效 report)
     measured = (Kind.AMOUNT, Kind.COUNT)  # the only kinds indicator_key keys: the others skip the call
     for c in claims:
-        if c.kind not in measured or c.paragraph.part_kind == "glossary":
-            continue
+        if c.kind not in measured or c.value is None or c.approx or c.paragraph.part_kind == "glossary":
+            continue  # (indicator_key's own first test, without the call)
         key = indicator_key(c, subjects)
         if key:
             groups.setdefault(key, []).append(c)
     for (subject, fam, noun), cs in groups.items():
+        if len(cs) < 2:
+            continue  # quoted once: nothing to compare (most figures)
         places = {(c.paragraph.part, c.paragraph.section) for c in cs}
         if len(places) < 2:
             continue
         clusters: list[list[Claim]] = []
+        heads: list[Interval] = []  # each cluster's first interval
         for c in cs:
-            for cl in clusters:
-                if cl[0].interval().overlaps(c.interval()):
+            iv = c.interval()
+            for cl, head in zip(clusters, heads, strict=True):
+                if head.overlaps(iv):
                     cl.append(c)
                     break
             else:
                 clusters.append([c])
+                heads.append(iv)
         if len(clusters) == 1:
             tally.ok("W-8")
             continue

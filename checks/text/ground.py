@@ -413,9 +413,9 @@ def ground_claims(model: WorkbookModel, paragraphs: list[Paragraph], claims: lis
 
 
 def _part_of_share(c: Claim, cs: list[Claim]) -> Claim | None:
-    before = [x for x in cs if x.kind == Kind.AMOUNT and x.is_money and x.span[0] < c.span[0]
-              and x.sentence == c.sentence]
-    return before[-1] if before else None
+    """The last money amount before the share in its sentence (searched from the end)."""
+    return next((x for x in reversed(cs) if x.kind == Kind.AMOUNT and x.span[0] < c.span[0]
+                 and x.sentence == c.sentence and x.is_money), None)
 
 
 def _check_share(cells: _Cells, c: Claim, cs: list[Claim], topic: str, grounded: dict, res: GroundResult) -> None:
@@ -438,8 +438,9 @@ def _check_share(cells: _Cells, c: Claim, cs: list[Claim], topic: str, grounded:
     part_iv = cells.interval(part_cell) if part_cell is not None else part.interval()
     ratio = (part_iv / cells.interval(den)).scale(HUNDRED)
     claim_iv = Interval.printed(c.value, c.decimals)
-    res.count("Y-2", claim_iv.overlaps(ratio))
-    if claim_iv.overlaps(ratio):
+    ok = claim_iv.overlaps(ratio)
+    res.count("Y-2", ok)
+    if ok:
         return
     mid = cells.interval(part_cell).mid if part_cell is not None else part.wan()
     mid = mid / cells.interval(den).mid * HUNDRED

@@ -3,12 +3,7 @@ checks that read it (W-1/2/4/9, W-3, W-4 持平 and W-12)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
-from typing import TypeVar
-
 from checks.text.claims import Claim
-
-K = TypeVar("K", bound=Hashable)
 
 
 class ClaimGroups:
@@ -25,26 +20,30 @@ class ClaimGroups:
     def by_paragraph(self) -> dict[int, list[Claim]]:
         """id(paragraph) -> its claims."""
         if self._paragraphs is None:
-            self._paragraphs = _grouped(self.claims, lambda c: id(c.paragraph))
+            out: dict[int, list[Claim]] = {}
+            for c in self.claims:  # inline, not a key function: one call less per claim
+                k = id(c.paragraph)
+                group = out.get(k)
+                if group is None:
+                    out[k] = [c]
+                else:
+                    group.append(c)
+            self._paragraphs = out
         return self._paragraphs
 
     def by_sentence(self) -> dict[tuple[int, int], list[Claim]]:
         """(id(paragraph), sentence start) -> the claims of that sentence."""
         if self._sentences is None:
-            self._sentences = _grouped(self.claims, lambda c: (id(c.paragraph), c.sentence[0]))
+            out: dict[tuple[int, int], list[Claim]] = {}
+            for c in self.claims:
+                k = (id(c.paragraph), c.sentence[0])
+                group = out.get(k)
+                if group is None:
+                    out[k] = [c]
+                else:
+                    group.append(c)
+            self._sentences = out
         return self._sentences
 
     def sentences(self) -> list[list[Claim]]:
         return list(self.by_sentence().values())
-
-
-def _grouped(claims: list[Claim], key: Callable[[Claim], K]) -> dict[K, list[Claim]]:
-    out: dict[K, list[Claim]] = {}
-    for c in claims:
-        k = key(c)
-        group = out.get(k)
-        if group is None:
-            out[k] = [c]
-        else:
-            group.append(c)
-    return out

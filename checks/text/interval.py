@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 HUNDRED = Decimal(100)
 _ONE = Decimal(1)
-_HALF_STEPS = tuple(Decimal(5).scaleb(-d - 1) for d in range(16))  # printed figures have few decimals
+_HALF_STEPS = tuple(Decimal(5).scaleb(-d - 1) for d in range(16))  # Interval.printed inlines the 16  # printed figures have few decimals
 
 
 def half_step(decimals: int) -> Decimal:
@@ -37,7 +37,7 @@ class Interval:
     @classmethod
     def printed(cls, value: Decimal, decimals: int, scale: Decimal = _ONE) -> Interval:
         """The values a figure printed with `decimals` decimals may stand for, times `scale`."""
-        h = half_step(decimals)
+        h = _HALF_STEPS[decimals] if 0 <= decimals < 16 else half_step(decimals)  # half_step, inlined
         return cls((value - h) * scale, (value + h) * scale)
 
     @classmethod

@@ -45,32 +45,44 @@ def norm(v: object) -> str:
     """The cell as text without any whitespace (split() drops what the regex [\\s\\u3000]+ would)."""
     if v is None:
         return ""
-    s = v if type(v) is str else str(v)
-    return "".join(s.split()) if s else s
+    if type(v) is not str:
+        s = str(v)
+        # a number prints without whitespace: nothing to drop
+        return s if type(v) is float or type(v) is int else "".join(s.split())
+    return "".join(v.split()) if v else v
 
 
 def to_number(v: object) -> tuple[Decimal, int] | None:
     """Cell -> (value, printed decimals); '110,700.00' and 5 and '　7' are numbers, '——' is not."""
-    if isinstance(v, bool) or v is None:
+    if v is None or isinstance(v, bool):
         return None
-    if isinstance(v, (int, float)):
-        d = Decimal(repr(v)).normalize() if isinstance(v, float) else Decimal(v)
+    if isinstance(v, float):
+        d = Decimal(repr(v)).normalize()
         exp = d.as_tuple().exponent
-        if isinstance(exp, int) and exp > 0:
-            d = d.quantize(Decimal(1))  # 5E+2 -> 500
-        exp = d.as_tuple().exponent
-        return d, (-exp if isinstance(exp, int) and exp < 0 else 0)
+        if not isinstance(exp, int):  # inf, nan
+            return d, 0
+        if exp > 0:
+            return d.quantize(Decimal(1)), 0  # 5E+2 -> 500
+        return d, -exp
+    if isinstance(v, int):
+        return Decimal(v), 0  # an integer's exponent is 0
     s = norm(v)
-    if not s or (s[0] != "-" and not s[0].isdecimal()):  # what _NUMERIC opens with: most text fails here
+    if not is_number_text(s):
         return None
-    if not _NUMERIC.match(s):
-        return None
+    # the decimals as printed: what Decimal(s)'s exponent says, read off the text
     try:
         d = Decimal(s.replace(",", ""))
-    except InvalidOperation:
+    except InvalidOperation:  # pragma: no cover - the regex guards this
         return None
-    exp = d.as_tuple().exponent
-    return d, (-exp if isinstance(exp, int) and exp < 0 else 0)
+    dot = s.find(".")
+    return d, (len(s) - dot - 1 if dot >= 0 else 0)
+
+
+def is_number_text(s: str) -> bool:
+    """`to_number(s) is not None` for normalised text, without making the Decimal."""
+    if not s or (s[0] != "-" and not s[0].isdecimal()):  # what _NUMERIC opens with: most text fails here
+        return False
+    return _NUMERIC.match(s) is not None
 
 
 @dataclass
@@ -175,6 +187,8 @@ def parse_score_table(grid: SheetGrid, normed: list[list[str]] | None = None) ->
         return texts[c] if c is not None and c < len(texts) else ""
 
     def split_max(text: str, key: str, texts: list[str]) -> tuple[str, Decimal | None]:
+        if not text and key not in max_col:
+            return text, None  # most rows leave the upper levels blank
         m = _MAX_IN_NAME.search(text) if "分" in text else None
         name = _MAX_IN_NAME.sub("", text) if m else text
         max_text = cell(texts, max_col.get(key)) if key in max_col else ""
@@ -183,26 +197,29 @@ def parse_score_table(grid: SheetGrid, normed: list[list[str]] | None = None) ->
             return name, mx[0]
         return name, Decimal(m.group(1)) if m else None
 
+    text_cols = [(key, cols[key]) for key in ("criterion", "formula") if key in cols]  # attr = column key
+    c1, c2, c3 = cols["l1"], cols.get("l2"), cols["l3"]  # the level columns, read on every row
     for r in range(hr + 1, grid.n_rows):
         row = grid.rows[r]
         texts = normed[r]  # every column below reads these
         if not any(texts) or set(texts) <= _BLANK_OR_HEADER:
             continue
-        n1, m1 = split_max(cell(texts, cols["l1"]), "l1", texts)
+        n1, m1 = split_max(cell(texts, c1), "l1", texts)
         if n1 or m1 is not None:
             if g1 is None or (n1 and n1 != g1.name) or (not n1 and m1 is not None):
                 g1 = ScoreGroup(1, n1, m1, r, cols["l1"])
                 groups.append(g1)
                 g2 = None
-        if "l2" in cols:
-            n2, m2 = split_max(cell(texts, cols["l2"]), "l2", texts)
+        if c2 is not None:
+            n2, m2 = split_max(cell(texts, c2), "l2", texts)
             if (n2 or m2 is not None) and g1 is not None:
                 if g2 is None or (n2 and n2 != g2.name) or (not n2 and m2 is not None):
                     g2 = ScoreGroup(2, n2, m2, r, cols["l2"])
                     g1.children.append(g2)
-        n3, m3 = split_max(cell(texts, cols["l3"]), "l3", texts)
+        n3, m3 = split_max(cell(texts, c3), "l3", texts)
         if n3:
-            if item is not None and m3 is None and "l3" in max_col and g2 is not None and item in g2.items:
+            # (the last item is in g2 only as its last: items are ScoreItems, and `in` would compare fields)
+            if item is not None and m3 is None and "l3" in max_col and g2 is not None and g2.items and g2.items[-1] is item:
                 item.name = f"{item.name}/{n3}"  # shares a merged 分值 cell with the row above
             else:
                 item = ScoreItem(
@@ -212,12 +229,12 @@ def parse_score_table(grid: SheetGrid, normed: list[list[str]] | None = None) ->
                 (g2 or g1 or ScoreGroup(1, "", None, r, 0)).items.append(item)
         if item is None:
             continue
-        for key, attr in (("criterion", "criterion"), ("formula", "formula")):
-            t = cell(texts, cols.get(key))
-            if t and key in cols:
-                setattr(item, attr, (getattr(item, attr) + "\n" + str(row[cols[key]]).strip()).strip())
+        for attr, c in text_cols:
+            if cell(texts, c):
+                setattr(item, attr, (getattr(item, attr) + "\n" + str(row[c]).strip()).strip())
         if item.score is None:
-            got = to_number(cell(texts, sc))
+            t = cell(texts, sc)
+            got = to_number(t) if t else None  # an empty cell is no number: skip the call
             at = (r, sc)
             if got is None and len(row) <= sc and row:
                 got = to_number(cell(texts, len(row) - 1)) if len(row) - 1 > last_level_col else None
@@ -256,6 +273,7 @@ class BaseData:
     _found: dict[tuple[str, str | tuple[str, ...]], Fact | None] = field(
         default_factory=dict, compare=False, repr=False
     )
+    _rows: dict[str, list[Fact]] = field(default_factory=dict, compare=False, repr=False)  # _labelled's answers
 
     def get(self, label: str, header: str | tuple[str, ...]) -> Fact | None:
         """First fact whose row label and column header match the regexes (a tuple of header
@@ -266,12 +284,28 @@ class BaseData:
         return self._found[key]
 
     def _get(self, label: str, header: str | tuple[str, ...]) -> Fact | None:
-        label_rx = _compiled(label)
         header_rxs = [_compiled(h) for h in header] if isinstance(header, tuple) else [_compiled(header)]
-        for f in self.facts:
-            if label_rx.search(f.label) and any(rx.search(f.header) for rx in header_rxs):
+        for f in self._labelled(label):
+            if any(rx.search(f.header) for rx in header_rxs):
                 return f
         return None
+
+    def _labelled(self, label: str) -> list[Fact]:
+        """The facts whose row label the regex finds, in table order: a label is asked for with
+        several headers, and a row's label is shared by its columns (each label searched once)."""
+        got = self._rows.get(label)
+        if got is None:
+            rx = _compiled(label)
+            found: dict[str, bool] = {}
+            got = []
+            for f in self.facts:
+                hit = found.get(f.label)
+                if hit is None:
+                    hit = found[f.label] = rx.search(f.label) is not None
+                if hit:
+                    got.append(f)
+            self._rows[label] = got
+        return got
 
     def report_year(self) -> int | None:
         years = [int(m.group(1)) for f in self.facts if (m := _HEADER_YEAR.search(f.header))]
@@ -319,7 +353,7 @@ def parse_base_data(grid: SheetGrid, normed: list[list[str]] | None = None) -> B
     for r, row in enumerate(grid.rows):
         cells = normed[r]  # to_number and _clean_label normalise first: the normalised text will do
         rest = cells[1:]
-        numeric = [to_number(t) is not None or t.endswith("%") or t in ("——", "—", "-") for t in rest]
+        numeric = [is_number_text(t) or t.endswith("%") or t in ("——", "—", "-") for t in rest]
         if len(cells) >= 3 and any(rest) and not any(numeric):
             headers = cells
             group = _clean_label(cells[0])

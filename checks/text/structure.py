@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from checks.findings import CellRef, Family, Finding, Severity
 from checks.text.paragraphs import Paragraph, is_part_title
@@ -48,8 +49,7 @@ def _as_marker(level: int, n: int) -> str:
 # --- W-14 heading numbers ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Numbered:
+class _Numbered(NamedTuple):  # a tuple: made per heading, and builds faster than a frozen dataclass
     paragraph: Paragraph
     level: int
     number: int
@@ -104,11 +104,11 @@ def numbering_findings(paragraphs: Sequence[Paragraph], numbered: Sequence[_Numb
         key = (p.part, p.sheet if p.part == p.sheet else "", h.level, h.parent)
         prev = last.get(key)
         last[key] = h
-        here = _as_marker(h.level, h.number)
         if prev is None:
             # a first heading numbered 二 or （三）: the ones before it are missing. At the top level
             # only under a part title (a part continued from another sheet may start late).
             if h.number > 1 and (h.level > 1 or p.part in titled_parts):
+                here = _as_marker(h.level, h.number)
                 at = index[id(p)]
                 lost = _lost_numbers(paragraphs, _part_start(paragraphs, at, h.level), at)[-(h.number - 1):]
                 out.append(_numbering_finding(h, f"标题“{_head(p)}”之前没有{_quoted(h.level, range(1, h.number))}，"
@@ -124,6 +124,7 @@ def numbering_findings(paragraphs: Sequence[Paragraph], numbered: Sequence[_Numb
         if h.number - 1 in runs:  # the outer list resumes
             del runs[runs.index(h.number - 1):]
             continue
+        here = _as_marker(h.level, h.number)
         before = _quoted(h.level, [prev.number])
         lost: list[Paragraph] = []
         if h.number > prev.number + 1:
@@ -168,12 +169,13 @@ _PLACEHOLDERS: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = (
     (frozenset("请"), re.compile(r"请(?:根据|按照)?实际(?:情况)?填写|请填写")),
     (frozenset("如"), re.compile(r"[（(]如有[）)]")),
 )
-# one character-class scan (in C, no per-character objects) rules out most paragraphs
-_TRIGGER = re.compile("[" + re.escape("".join(sorted(frozenset().union(*(c for c, _ in _PLACEHOLDERS))))) + "]")
+# every character some leftover needs: a text holding none of them holds no leftover
+_TRIGGERS = tuple(sorted(frozenset().union(*(c for c, _ in _PLACEHOLDERS))))
 
 
-def _placeholder(text: str) -> re.Match[str] | None:
-    present = set(_TRIGGER.findall(text))
+def _placeholder(text: str, triggers: Iterable[str] = _TRIGGERS) -> re.Match[str] | None:
+    """The first leftover in `text` (`triggers`: the trigger characters that may occur in it)."""
+    present = {ch for ch in triggers if ch in text}
     if not present:
         return None
     # only the kinds whose character is present can match (此/请/如 are common words)
@@ -184,8 +186,15 @@ def _placeholder(text: str) -> re.Match[str] | None:
 def placeholder_findings(paragraphs: Iterable[Paragraph]) -> list[Finding]:
     """W-15: one finding per paragraph that still holds template text."""
     out: list[Finding] = []
+    paragraphs = list(paragraphs)
+    # the trigger characters of the whole text, found in one pass each: most texts hold none or
+    # one or two (请, 如), and a paragraph is tested only for those
+    whole = "\n".join(p.text for p in paragraphs)
+    triggers = [ch for ch in _TRIGGERS if ch in whole]
+    if not triggers:
+        return out
     for p in paragraphs:
-        m = _placeholder(p.text)
+        m = _placeholder(p.text, triggers)
         if m is None:
             continue
         start, end = max(0, m.start() - 12), min(len(p.text), m.end() + 12)

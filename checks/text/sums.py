@@ -8,6 +8,7 @@ the sentence end; a parenthesis （含…） under the figure before it; a parag
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,6 +26,7 @@ _MAINLY = re.compile(r"主要(?:原因)?(?:是|为|有|用于|包括)[：:]?")
 _PAREN_LIST = re.compile(r"[（(]\s*(?:含|其中|包括)[^）)]*[）)]")
 _QIZHONG_END = re.compile(r"其中\s*[：:]\s*$")
 _SENT_END = "。！？!?\n"
+_SENT_END_RE = re.compile("[" + _SENT_END + "]")
 
 
 def _unit_family(c: Claim) -> str:
@@ -47,9 +49,10 @@ def _band(items: list[Claim]) -> Interval:
     return interval_sum([c.interval() for c in items])
 
 
-def _sentence_end(text: str, pos: int) -> int:
-    ends = [i for i in (text.find(ch, pos) for ch in _SENT_END) if i != -1]
-    return min(ends) if ends else len(text)
+def _sentence_ends(text: str) -> list[int]:
+    """Where the text's sentences end (each _SENT_END character), in order: one scan for all of a
+    paragraph's markers, each of which looks for the end before and after it."""
+    return [m.start() for m in _SENT_END_RE.finditer(text)]
 
 
 def _show(v: Decimal, decimals: int) -> str:
@@ -92,37 +95,37 @@ class ParagraphLists:
 def _lists_in_paragraph(claims: list[Claim]) -> list[_List]:
     if not claims:
         return []
-    p = claims[0].paragraph
-    text = p.text
+    eligible = [c for c in claims if _eligible(c)]  # the figures a list may hold, in text order
+    if len(eligible) < 2:
+        return []  # every list is a total and at least one part, all eligible
+    text = claims[0].paragraph.text
     out: list[_List] = []
     markers: list[tuple[int, int, str]] = []
     if "其中" in text:
         markers += [(m.start(), m.end(), "其中") for m in _QIZHONG.finditer(text)]
     if "主要" in text:
         markers += [(m.start(), m.end(), "主要是") for m in _MAINLY.finditer(text)]
-    eligible: list[Claim] | None = None  # the figures a list may hold, in text order: once needed
     if "中" in text:
         for m in _ZHONG.finditer(text):
-            if eligible is None:
-                eligible = [c for c in claims if _eligible(c)]
             if any(c.span[1] == m.start() for c in eligible):
                 markers.append((m.start(), m.end(), "中"))
     if not markers:
         return _paren_lists(claims, text)
-    if eligible is None:
-        eligible = [c for c in claims if _eligible(c)]
     markers.sort()
     free = [c for c in eligible if not c.in_parens]
+    ends = _sentence_ends(text)
     for start, end, name in markers:
         if name == "其中" and start > 0 and text[start - 1] in _SENT_END:
             limit = 0  # '。其中': the total closes the previous sentence
         else:
-            limit = max(text.rfind(ch, 0, start) for ch in _SENT_END) + 1
+            i = bisect_left(ends, start)  # the last end before the marker
+            limit = ends[i - 1] + 1 if i else 0
         before = [c for c in free if limit <= c.span[0] and c.span[1] <= start]
         if not before:
             continue
         total = before[-1]
-        stop = _sentence_end(text, end)
+        i = bisect_left(ends, end)  # the first end from the marker's end on
+        stop = ends[i] if i < len(ends) else len(text)
         if name == "主要是":
             semi = min([i for i in (text.find("；", end), text.find(";", end)) if i != -1] or [stop])
             if not any(end <= c.span[0] < semi for c in eligible):
@@ -353,13 +356,23 @@ def _norm_measure(s: str) -> str:
 
 def _share_part(s: Claim, sent: list[Claim]) -> Claim | None:
     """The figure a share refers to: the nearest money/count figure before it in the sentence."""
-    i = sent.index(s)
+    i = _index(sent, s)
     for c in reversed(sent[:i]):
         if c.kind == Kind.SHARE:
             return None
         if _eligible(c) and not c.in_parens:
             return c
     return None
+
+
+def _index(sent: list[Claim], s: Claim) -> int:
+    """sent.index(s), without comparing every field of the claims before it: equal claims have
+    equal spans, so a claim at another span is passed over on that test alone."""
+    span = s.span
+    for k, c in enumerate(sent):
+        if c is s or (c.span == span and c == s):
+            return k
+    raise ValueError("claim not in its sentence")
 
 
 def _sentences(claims: list[Claim]) -> list[list[Claim]]:
@@ -381,9 +394,9 @@ def check_shares(
     by_p = groups.by_paragraph() if groups is not None else _by_paragraph(claims)
     measures = _Measures()
     for para_claims in by_p.values():
-        para_lists = found.of(para_claims)  # found for W-5 already, when both run
         if not any(c.kind == Kind.SHARE for c in para_claims):
             continue
+        para_lists = found.of(para_claims)  # found for W-5 already, when both run
         for sent in _sentences(para_claims):
             shares = [c for c in sent if c.kind == Kind.SHARE and c.value is not None]
             if not shares:
@@ -518,9 +531,10 @@ def _judge_share_group(
             )
         if total is None and exhaustive and have_parts:
             # the parts are the whole: each share is part ÷ Σ parts
+            whole = _band(listed)  # the same base for every share of the group
             for s, p in zip(group, all_parts, strict=True):
                 assert p is not None
-                _judge_share(s, p, None, listed, tally)
+                _judge_share(s, p, None, listed, tally, whole)
             return
     for s in group:
         part, total = parts[id(s)], totals[id(s)]
@@ -528,12 +542,15 @@ def _judge_share_group(
             _judge_share(s, part, total, [], tally)
 
 
-def _judge_share(s: Claim, part: Claim, total: Claim | None, whole: list[Claim], tally: Tally) -> None:
+def _judge_share(
+    s: Claim, part: Claim, total: Claim | None, whole: list[Claim], tally: Tally, whole_band: Interval | None = None
+) -> None:
+    """W-11 for one share: part ÷ total, or part ÷ Σ `whole` (`whole_band`: that sum, when known)."""
     if total is not None:
         base, base_txt, base_zero = total.interval(), _num(total), total.value == 0
         involved = [total, part, s]
     else:
-        base = _band(whole)
+        base = whole_band if whole_band is not None else _band(whole)
         base_txt = f"（{'＋'.join(_num(c) for c in whole)}）"
         base_zero = all(c.value == 0 for c in whole)
         involved = [part, s]

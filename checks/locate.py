@@ -174,6 +174,8 @@ def _read_header(reg: Region) -> None:
         row = rows[r]
         meta = False
         for c, v in enumerate(row):
+            if not isinstance(v, str):  # numbers and empty cells: norm_text gives ''
+                continue
             s = norm_text(v)
             if not s:
                 continue

@@ -73,10 +73,9 @@ def _workbook_year(wb: WorkbookGrid, tables: list[Table]) -> tuple[int | None, C
     found: list[tuple[int, CellRef]] = [(t.year, t.year_cell) for t in tables if t.year and not t.foreign]
     for sheet in wb.sheets:
         for r, row in enumerate(sheet.rows[:400]):
-            for c in range(min(6, len(row))):
-                v = row[c]
+            for c, v in enumerate(row[:6]):
                 # 年 and 算 survive norm_text: a cell without them cannot match
-                if isinstance(v, str) and len(v) <= 40 and "年" in v and "算" in v:
+                if v.__class__ is str and "算" in v and "年" in v and len(v) <= 40:
                     m = _REPORT_YEAR.search(norm_text(v))
                     if m:
                         found.append((int(m.group(1)), CellRef(sheet.name, a1(r, c))))

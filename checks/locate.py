@@ -69,8 +69,9 @@ def find_titles(sheet: SheetGrid) -> list[tuple[int, int, str, str]]:
     out = []
     for r, row in enumerate(sheet.rows):
         for c, v in enumerate(row):
-            # cheap filter first: a title is a short text ending in 表 (or 表（续）)
-            if isinstance(v, str) and len(v) <= 80 and "表" in v[-8:]:
+            # cheap filter first: a title is a short text ending in 表 (or 表（续）); the whole-text
+            # test for 表 rules out most cells before a slice is made
+            if v.__class__ is str and "表" in v and len(v) <= 80 and "表" in v[-8:]:
                 key = table_key_of_title(v)
                 if key:
                     out.append((r, c, key, v.strip()))
@@ -100,6 +101,14 @@ def _filled(v: object) -> bool:
     if v.__class__ is str:
         return bool(v.strip())
     return v.__class__ is float or bool(cell_text(v))
+
+
+def _first_filled(row: list[object]) -> object:
+    """The row's first non-empty cell, or None."""
+    for v in row:
+        if v is not None and _filled(v):
+            return v
+    return None
 
 
 def _extent(row: list[object]) -> tuple[int, int] | None:
@@ -165,6 +174,8 @@ def _read_header(reg: Region) -> None:
         row = rows[r]
         meta = False
         for c, v in enumerate(row):
+            if not isinstance(v, str):  # numbers and empty cells: norm_text gives ''
+                continue
             s = norm_text(v)
             if not s:
                 continue
@@ -215,7 +226,7 @@ def _read_header(reg: Region) -> None:
     # notes end the data
     reg.data_end = reg.end_row
     for r in range(data_start, reg.end_row):
-        first = next((v for v in rows[r] if _filled(v)), None)
+        first = _first_filled(rows[r])
         # 注/说明/备注 survive norm_text: a cell without 注 or 说明 is no note
         if isinstance(first, str) and ("注" in first or "说明" in first) and _NOTE.match(norm_text(first)):
             reg.data_end = min(reg.data_end, r)
@@ -249,7 +260,7 @@ def header_paths(sheet: SheetGrid, header_rows: list[int], first: int, last: int
     if not header_rows:
         return {}
     top, bottom = header_rows[0], header_rows[-1]
-    grid = {r: {c: _cell_text(sheet.value(r, c)) for c in range(first, last + 1)} for r in header_rows}
+    grid = {r: _row_texts(sheet.rows[r], first, last) for r in header_rows}
     filled = {r: dict(cols) for r, cols in grid.items()}
     for r0, c0, r1, c1 in sheet.merged:
         # a span carries its text across its columns on its top row; rows below stay empty
@@ -272,11 +283,21 @@ def header_paths(sheet: SheetGrid, header_rows: list[int], first: int, last: int
                 else:
                     carry = ""
     paths: dict[int, list[str]] = {}
+    normed: dict[str, str] = {}  # a merged header's text repeats over its span: normalised once
     for c in range(first, last + 1):
         parts = []
         for r in header_rows:
-            s = norm_text(filled[r][c])
+            v = filled[r][c]
+            s = normed.get(v)
+            if s is None:
+                s = normed[v] = norm_text(v)
             if s and (not parts or parts[-1] != s):
                 parts.append(s)
         paths[c] = parts
     return paths
+
+
+def _row_texts(row: list[object], first: int, last: int) -> dict[int, str]:
+    """Column -> `cell_text` of the row's cells first..last (beyond the row's end: '')."""
+    n = len(row)
+    return {c: _cell_text(row[c]) if c < n else "" for c in range(first, last + 1)}

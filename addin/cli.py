@@ -107,6 +107,16 @@ def check_file(path: Path, text_file: Path | None = None, *, text: str | None = 
     return grids, report
 
 
+def _suggest_text_file(src: Path) -> None:
+    """A 说明文档 beside the workbook (as batch would pair it) was not checked: say how to check it."""
+    from addin.batch import pair_explanations
+
+    paired = pair_explanations([src]).get(src)
+    if paired is not None:
+        print(f"提示：同一文件夹下的说明文档“{paired.name}”本次未核对，如需核对："
+              f"juesuan check {src.name} --text {paired.name}")
+
+
 def cmd_check(args) -> int:
     from addin.reader import InputError
 
@@ -126,6 +136,8 @@ def cmd_check(args) -> int:
         print(f"{src.name}：错误 {report.errors} · 警告 {report.warnings} · 提示 {report.infos}")
     else:
         print(format_summary(report, max_findings=args.max_lines))
+    if not args.text:
+        _suggest_text_file(src)
     if args.json:
         from addin.marks import OutputError
         from addin.report_json import write_json_report

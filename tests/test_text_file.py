@@ -78,3 +78,18 @@ def test_a_text_document_given_as_the_workbook_points_to_text(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.strip() == "无法检查：这是说明文档，不是工作簿：情况说明.pdf（核对说明文档请用 juesuan check 工作簿 --text 情况说明.pdf）"
     assert doc.read_bytes() == before
+
+
+def test_a_text_file_beside_the_workbook_is_suggested(split, tmp_path, capsys):
+    tables_only, _, docx_path = split
+    book = tmp_path / "部门A.xlsx"
+    book.write_bytes(tables_only.read_bytes())
+    assert main(["check", str(book), "--no-annotate", "-q"]) in (0, 1)
+    assert "提示：" not in capsys.readouterr().out  # nothing beside it: nothing to suggest
+    (tmp_path / "部门A情况说明.docx").write_bytes(docx_path.read_bytes())
+    main(["check", str(book), "--no-annotate", "-q"])
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1] == ("提示：同一文件夹下的说明文档“部门A情况说明.docx”本次未核对，如需核对："
+                                    "juesuan check 部门A.xlsx --text 部门A情况说明.docx")
+    main(["check", str(book), "--no-annotate", "-q", "--text", str(tmp_path / "部门A情况说明.docx")])
+    assert "提示：" not in capsys.readouterr().out

@@ -99,6 +99,14 @@ def _era(model: WorkbookModel) -> str:
 
 
 def run_rules(model: WorkbookModel, rules: list[Rule] | None = None) -> Context:
+    model.index()  # model.get from a dict while the rules run
+    try:
+        return _run_rules(model, rules)
+    finally:
+        model.own = None
+
+
+def _run_rules(model: WorkbookModel, rules: list[Rule] | None) -> Context:
     ctx = Context(model)
     rules = list(RULES.values()) if rules is None else rules
     deferred = [r for r in rules if r.id == "R-1"]

@@ -223,13 +223,23 @@ class WorkbookModel:
     # (id of a Row, column key) -> the rule evaluator's Term (checks.rules.evaluate.term_of), shared
     # by the rules of one run so that an amount used by several identities is parsed once
     terms: dict[tuple[int, str], object] = field(default_factory=dict, repr=False, compare=False)
+    # key -> `get(key)`, set by `index()` while the rules run (the tables' flags do not change then)
+    own: dict[str, Table] | None = field(default=None, repr=False, compare=False)
 
     def get(self, key: str) -> Table | None:
         """The department's own table of that key (foreign and shadowed hidden tables excluded)."""
+        own = self.own
+        if own is not None:
+            return own.get(key)
         for t in self.tables:
             if t.key == key and not t.foreign and not t.shadowed:
                 return t
         return None
+
+    def index(self) -> None:
+        """Answer `get` from a dict until `own` is set back to None."""
+        self.own = None
+        self.own = {k: t for k in {t.key for t in self.tables} if (t := self.get(k)) is not None}
 
     def all(self, key: str) -> list[Table]:
         return [t for t in self.tables if t.key == key]

@@ -168,11 +168,34 @@ def _row_desc(t: Table, block: str, row_key: str, col: str) -> str:
 _SELECTORS = ("@above:", "@prefix:", "@level:")
 
 
-def resolve(model: WorkbookModel, ref: str, *, missing_zero: bool = False) -> list[Term]:
+def _split(ref: str) -> tuple[bool, str, str, str, str]:
+    """`?T|B|row|col` -> (optional, T, B, row, col)."""
     optional = ref[:1] == "?"
     if optional:
         ref = ref.lstrip("?")
     tkey, block, row_sel, col = ref.split("|")
+    return optional, tkey, block, row_sel, col
+
+
+_TEMPLATES: dict[str, tuple] = {}  # a catalogue ref -> its split parts, each with `{` or not (static data)
+
+
+def _bind(ref: str, binding: dict) -> tuple[bool, str, str, str, str]:
+    """The split parts of catalogue ref `ref` with its placeholders filled from `binding`."""
+    tpl = _TEMPLATES.get(ref)
+    if tpl is None:
+        optional, *parts = _split(ref)
+        tpl = _TEMPLATES[ref] = (optional, tuple((p, "{" in p) for p in parts))
+    optional, parts = tpl
+    return (optional, *[p.format(**binding) if fmt else p for p, fmt in parts])
+
+
+def resolve(model: WorkbookModel, ref: str, *, missing_zero: bool = False) -> list[Term]:
+    return _resolve(model, *_split(ref), missing_zero)
+
+
+def _resolve(model: WorkbookModel, optional: bool, tkey: str, block: str, row_sel: str, col: str,
+             missing_zero: bool = False) -> list[Term]:
     t = model.get(tkey)
     if t is None:
         if optional:
@@ -342,10 +365,6 @@ def judge_linear(ctx: Context, rule: Rule, lhs: list[Term], rhs: list[Term], not
     )
 
 
-def _fmt_refs(refs: list[str], binding: dict) -> list[str]:
-    return [r.format(**binding) for r in refs]
-
-
 def eval_linear(ctx: Context, rule: Rule) -> None:
     spec = rule.spec
     groups = spec.get("groups") or [spec]
@@ -378,12 +397,12 @@ def _eval_linear_one(ctx: Context, rule: Rule, g: dict, binding: dict, spec: dic
     try:
         if "when" in g:
             try:
-                if not resolve(ctx.model, g["when"].format(**binding)):
+                if not _resolve(ctx.model, *_bind(g["when"], binding)):
                     return
             except Unlocated:
                 return
-        lhs = [t for r in _fmt_refs(g["lhs"], binding) for t in resolve(ctx.model, r, missing_zero=mz)]
-        rhs = [t for r in _fmt_refs(g["rhs"], binding) for t in resolve(ctx.model, r, missing_zero=mz)]
+        lhs = [t for r in g["lhs"] for t in _resolve(ctx.model, *_bind(r, binding), mz)]
+        rhs = [t for r in g["rhs"] for t in _resolve(ctx.model, *_bind(r, binding), mz)]
     except Absent:
         return
     except Unlocated as u:
@@ -458,8 +477,8 @@ def eval_le(ctx: Context, rule: Rule) -> None:
         for b in expand_per(ctx.model, per) if per else [{}]:
             mz = g.get("missing_zero", spec.get("missing_zero", False))
             try:
-                small = resolve(ctx.model, g["small"].format(**b), missing_zero=mz)
-                big = resolve(ctx.model, g["big"].format(**b), missing_zero=mz)
+                small = _resolve(ctx.model, *_bind(g["small"], b), mz)
+                big = _resolve(ctx.model, *_bind(g["big"], b), mz)
             except Absent:
                 continue
             except Unlocated as u:

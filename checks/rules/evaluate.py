@@ -249,12 +249,14 @@ def expand_per(model: WorkbookModel, per: dict, skip: dict | None = None) -> lis
     bindings: list[dict] = [{}]
     for name, gen in per.items():
         out = []
+        names = name.split("=")
         for b in bindings:
-            values = _values(model, gen, b)
-            names = name.split("=")
-            for v in values:
-                parts = v.split("=") if len(names) > 1 else [v]
-                nb = dict(b, **dict(zip(names, parts, strict=False)))
+            for v in _values(model, gen, b):
+                nb = b.copy()
+                if len(names) > 1:
+                    nb.update(zip(names, v.split("="), strict=False))
+                else:
+                    nb[name] = v
                 if skip and any(nb.get(k) in vs for k, vs in skip.items()):
                     continue
                 out.append(nb)
@@ -265,7 +267,8 @@ def expand_per(model: WorkbookModel, per: dict, skip: dict | None = None) -> lis
 def _values(model: WorkbookModel, gen: object, binding: dict) -> list[str]:
     if isinstance(gen, list | tuple):
         return [str(x) for x in gen]
-    kind, _, arg = str(gen).format(**binding).partition(":")
+    gen = str(gen)
+    kind, _, arg = (gen.format(**binding) if "{" in gen else gen).partition(":")
     out: list[str] = []
     for part in arg.split(";"):
         tkey, _, block = part.partition("|")

@@ -8,12 +8,13 @@ gives one 未能定位 info per rule and missing item; a cell that cannot be rea
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from checks.findings import CellRef, Finding, Outcome, Severity
 from checks.layouts import ROW_SUMS, norm_label
-from checks.model import Cell, Row, Table, WorkbookModel
+from checks.model import ONE, Cell, Row, Table, WorkbookModel
 from checks.rules.registry import Rule
 from checks.tolerance import RoundingBand, Verdict
 from checks.values import amount_status, amount_value, float_to_decimal, fmt_amount
@@ -54,16 +55,22 @@ class Term:
         c = row.layout.cols[col]  # KeyError without such a column
         values = row.values
         raw = self.raw = values[c] if c < len(values) else None
+        scale = row.layout.scale
         if raw.__class__ is float and raw - raw == 0:  # the common cell, parsed without detours
             self.status = "ok"
-            v = float_to_decimal(raw)
+            s = repr(raw)  # float_to_decimal's common case: at most 9 decimals, no exponent
+            dot = s.find(".")
+            v = Decimal(s) if dot > 0 and len(s) - dot <= 10 and "e" not in s else float_to_decimal(raw)
+            if scale is ONE:  # ≤ 17 digits: v * 1 would be v
+                self.value = v or _ZERO
+                return
         else:
             self.status = amount_status(raw)
             v = amount_value(raw)
             if v is None:
                 self.value = _ZERO
                 return
-        self.value = v * row.layout.scale or _ZERO
+        self.value = v * scale or _ZERO
 
     @property
     def cell(self) -> Cell | None:
@@ -177,17 +184,19 @@ def _split(ref: str) -> tuple[bool, str, str, str, str]:
     return optional, tkey, block, row_sel, col
 
 
-_TEMPLATES: dict[str, tuple] = {}  # a catalogue ref -> its split parts, each with `{` or not (static data)
+_TEMPLATES: dict[str, tuple] = {}  # a catalogue ref -> its split parts (static data)
+_NAME = re.compile(r"\{(\w+)\}")
 
 
 def _bind(ref: str, binding: dict) -> tuple[bool, str, str, str, str]:
     """The split parts of catalogue ref `ref` with its placeholders filled from `binding`."""
     tpl = _TEMPLATES.get(ref)
-    if tpl is None:
+    if tpl is None:  # each part: (0, literal) | (1, a whole "{name}") | (2, a template)
         optional, *parts = _split(ref)
-        tpl = _TEMPLATES[ref] = (optional, tuple((p, "{" in p) for p in parts))
+        tpl = _TEMPLATES[ref] = (optional, tuple(
+            (1, m[1]) if (m := _NAME.fullmatch(p)) else (2 if "{" in p else 0, p) for p in parts))
     optional, parts = tpl
-    return (optional, *[p.format(**binding) if fmt else p for p, fmt in parts])
+    return (optional, *[p if k == 0 else binding[p] if k == 1 else p.format_map(binding) for k, p in parts])
 
 
 def resolve(model: WorkbookModel, ref: str, *, missing_zero: bool = False) -> list[Term]:
@@ -268,7 +277,7 @@ def _values(model: WorkbookModel, gen: object, binding: dict) -> list[str]:
     if isinstance(gen, list | tuple):
         return [str(x) for x in gen]
     gen = str(gen)
-    kind, _, arg = (gen.format(**binding) if "{" in gen else gen).partition(":")
+    kind, _, arg = (gen.format_map(binding) if "{" in gen else gen).partition(":")
     out: list[str] = []
     for part in arg.split(";"):
         tkey, _, block = part.partition("|")
@@ -373,7 +382,7 @@ def eval_linear(ctx: Context, rule: Rule) -> None:
     groups = spec.get("groups") or [spec]
     outer = expand_per(ctx.model, spec.get("per", {}), spec.get("skip")) if "groups" in spec else [{}]
     for ob in outer:
-        if any(ctx.model.get(x.format(**ob)) is None for x in spec.get("require", [])):
+        if any(ctx.model.get(x.format_map(ob)) is None for x in spec.get("require", [])):
             continue
         for g in groups:
             for b in expand_per(ctx.model, {k: v for k, v in g.get("per", {}).items()}, g.get("skip")) if g.get(
@@ -386,7 +395,7 @@ def eval_linear(ctx: Context, rule: Rule) -> None:
 def _lacks_columns(model: WorkbookModel, need: dict, binding: dict) -> bool:
     """True when a template simply has no such column (e.g. central 09 without 年初/年末)."""
     for where, cols in need.items():
-        tkey, _, block = where.format(**binding).partition("|")
+        tkey, _, block = where.format_map(binding).partition("|")
         t = model.get(tkey)
         if t is not None and any(c not in t.columns.get(block, []) for c in cols):
             return True
@@ -421,7 +430,7 @@ def _eval_linear_one(ctx: Context, rule: Rule, g: dict, binding: dict, spec: dic
 def eval_row_sum(ctx: Context, rule: Rule) -> None:
     per = rule.spec.get("per")
     for b in expand_per(ctx.model, per) if per else [{}]:
-        tkey = rule.spec["table"].format(**b)
+        tkey = rule.spec["table"].format_map(b)
         t = ctx.model.get(tkey)
         if t is None:
             continue
@@ -444,7 +453,7 @@ def eval_hierarchy(ctx: Context, rule: Rule) -> None:
     per = rule.spec.get("per")
     levels = rule.spec.get("levels", (3, 5, 7))
     for b in expand_per(ctx.model, per) if per else [{}]:
-        t = ctx.model.get(rule.spec["table"].format(**b))
+        t = ctx.model.get(rule.spec["table"].format_map(b))
         if t is None:
             continue
         rows = t.rows("main")

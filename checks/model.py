@@ -220,9 +220,9 @@ class WorkbookModel:
     unit: str | None = None
     era: str | None = None
     year_source: CellRef | None = None
-    # (id of a Row, column key) -> the rule evaluator's Term (checks.rules.evaluate.term_of), shared
-    # by the rules of one run so that an amount used by several identities is parsed once
-    terms: dict[tuple[int, str], object] = field(default_factory=dict, repr=False, compare=False)
+    # (Row, column key) -> the rule evaluator's Term (checks.rules.evaluate.term_of), shared by the
+    # rules of one run so that an amount used by several identities is parsed once
+    terms: dict[tuple[Row, str], object] = field(default_factory=dict, repr=False, compare=False)
     # key -> `get(key)`, set by `index()` while the rules run (the tables' flags do not change then)
     own: dict[str, Table] | None = field(default=None, repr=False, compare=False)
 

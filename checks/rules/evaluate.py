@@ -98,7 +98,7 @@ def term_of(model: WorkbookModel, row: Row, col: str, table: Table, block: str) 
     block, so the description is the same for all of them). Only the first `_SHARED_TERMS` are
     kept: a table of thousands of rows has its amounts parsed per use, its memory stays bounded."""
     memo = model.terms
-    key = (id(row), col)
+    key = (row, col)  # a Row hashes by identity
     found = memo.get(key)
     if found is None:
         found = Term(row, col, table=table, block=block)

@@ -385,11 +385,9 @@ def eval_linear(ctx: Context, rule: Rule) -> None:
         if any(ctx.model.get(x.format_map(ob)) is None for x in spec.get("require", [])):
             continue
         for g in groups:
-            for b in expand_per(ctx.model, {k: v for k, v in g.get("per", {}).items()}, g.get("skip")) if g.get(
-                "per"
-            ) else [{}]:
-                binding = dict(ob, **b)
-                _eval_linear_one(ctx, rule, g, binding, spec)
+            per = g.get("per")
+            for b in expand_per(ctx.model, per, g.get("skip")) if per else [{}]:
+                _eval_linear_one(ctx, rule, g, {**ob, **b} if ob else b, spec)
 
 
 def _lacks_columns(model: WorkbookModel, need: dict, binding: dict) -> bool:
@@ -404,7 +402,8 @@ def _lacks_columns(model: WorkbookModel, need: dict, binding: dict) -> bool:
 
 def _eval_linear_one(ctx: Context, rule: Rule, g: dict, binding: dict, spec: dict) -> None:
     mz = g.get("missing_zero", spec.get("missing_zero", False))
-    if _lacks_columns(ctx.model, spec.get("require_cols", {}), binding):
+    need = spec.get("require_cols")
+    if need and _lacks_columns(ctx.model, need, binding):
         return
     try:
         if "when" in g:
@@ -486,8 +485,8 @@ def eval_le(ctx: Context, rule: Rule) -> None:
     groups = spec.get("groups") or [spec]
     for g in groups:
         per = g.get("per") or spec.get("per")
+        mz = g.get("missing_zero", spec.get("missing_zero", False))
         for b in expand_per(ctx.model, per) if per else [{}]:
-            mz = g.get("missing_zero", spec.get("missing_zero", False))
             try:
                 small = _resolve(ctx.model, *_bind(g["small"], b), mz)
                 big = _resolve(ctx.model, *_bind(g["big"], b), mz)

@@ -89,33 +89,34 @@ class TextLayout:
             self._parens = _paren_ranges(t)
         ranges = self._parens[0]
         ne, nr = len(ends), len(ranges)
-        i = k = c0 = p0 = s0 = 0  # next separator and range; where the clause, piece and sentence start
+        i = k = 0  # the next separator and （…） range
         clause = piece = sentence = _NOWHERE  # the spans in force (end 0: none yet)
         out = []
         for pos in positions:
             if not 0 <= pos < n:
                 out.append((_NOWHERE, _NOWHERE, _NOWHERE, self.in_parens(pos)))
                 continue
-            if pos >= clause[1]:  # a new clause: pass the separators before pos
-                while i < ne and ends[i] <= pos:
-                    e = ends[i]
-                    c0 = e
-                    if t[e - 1] != "、":
-                        p0 = e
-                        if t[e - 1] in SENTENCE_SEP:
-                            s0 = e
-                    i += 1
-                clause = (c0, ends[i] if i < ne else n)
-                if pos >= piece[1]:  # the piece ends at the next separator other than '、'
+            if pos >= clause[1]:  # a new clause: the separators before pos by bisection from the last
+                i = bisect_right(ends, pos, i)
+                clause = (ends[i - 1] if i else 0, ends[i] if i < ne else n)
+                if pos >= piece[1]:  # a piece ends at a separator other than '、': look both ways
+                    j = i - 1
+                    while j >= 0 and t[ends[j] - 1] == "、":
+                        j -= 1
+                    start = ends[j] if j >= 0 else 0
                     j = i
                     while j < ne and t[ends[j] - 1] == "、":
                         j += 1
-                    piece = (p0, ends[j] if j < ne else n)
+                    piece = (start, ends[j] if j < ne else n)
                 if pos >= sentence[1]:
+                    j = i - 1
+                    while j >= 0 and t[ends[j] - 1] not in SENTENCE_SEP:
+                        j -= 1
+                    start = ends[j] if j >= 0 else 0
                     j = i
                     while j < ne and t[ends[j] - 1] not in SENTENCE_SEP:
                         j += 1
-                    sentence = (s0, ends[j] if j < ne else n)
+                    sentence = (start, ends[j] if j < ne else n)
             while k < nr and ranges[k][1] <= pos:
                 k += 1
             out.append((clause, sentence, piece, k < nr and ranges[k][0] <= pos))

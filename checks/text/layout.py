@@ -1,5 +1,6 @@
 """Where the clauses, subject pieces and sentences of one paragraph begin and end, and what lies
-inside （…）: one scan of the punctuation per paragraph, then a bisection per figure.
+inside （…）: one scan of the punctuation per paragraph, then a forward walk over the figures
+(a bisection for the other claims).
 
 The scan happens on first use, so a paragraph without figures costs none.
 """
@@ -41,18 +42,21 @@ class TextLayout:
         self._text = text
         self._n = len(text)
         self._clause_ends: list[int] | None = None
-        self._piece_ends: list[int] = []
-        self._sentence_ends: list[int] = []
+        self._piece_ends: list[int] | None = None
+        self._sentence_ends: list[int] | None = None
         self._spans: tuple[dict, dict, dict] = ({}, {}, {})  # clause, piece, sentence span tuples
         self._parens: tuple[list[tuple[int, int]], list[int]] | None = None
 
     def _scan(self) -> list[int]:
+        ends = self._clause_ends = [m.end() for m in _CLAUSE_SEP_RE.finditer(self._text)]
+        return ends
+
+    def _lists(self) -> None:
+        """The piece and sentence ends, for the bisecting look-ups (at_figures walks without them)."""
         t = self._text
-        ends = [m.end() for m in _CLAUSE_SEP_RE.finditer(t)]
+        ends = self._clause_ends if self._clause_ends is not None else self._scan()
         self._piece_ends = [e for e in ends if t[e - 1] != "、"]
         self._sentence_ends = [e for e in ends if t[e - 1] in SENTENCE_SEP]
-        self._clause_ends = ends
-        return ends
 
     def clause(self, pos: int) -> tuple[int, int]:
         """Span of the clause holding `pos` ((0, 0) when outside the text)."""
@@ -61,60 +65,61 @@ class TextLayout:
 
     def piece(self, pos: int) -> tuple[int, int]:
         """Span of the subject piece (a clause, but '、' does not end it) holding `pos`."""
-        if self._clause_ends is None:
-            self._scan()
+        if self._piece_ends is None:
+            self._lists()
         return _span(self._piece_ends, self._n, self._spans[1], pos)
 
     def sentence(self, pos: int) -> tuple[int, int]:
-        if self._clause_ends is None:
-            self._scan()
+        if self._sentence_ends is None:
+            self._lists()
         return _span(self._sentence_ends, self._n, self._spans[2], pos)
 
     def around(self, pos: int) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]]:
-        """(clause, sentence, subject piece) holding `pos`: what every figure needs, in one call."""
-        ends = self._clause_ends if self._clause_ends is not None else self._scan()
-        n, spans = self._n, self._spans
-        return (
-            _span(ends, n, spans[0], pos),
-            _span(self._sentence_ends, n, spans[2], pos),
-            _span(self._piece_ends, n, spans[1], pos),
-        )
+        """(clause, sentence, subject piece) holding `pos`."""
+        return self.clause(pos), self.sentence(pos), self.piece(pos)
 
     def at_figures(
         self, positions: list[int]
     ) -> list[tuple[tuple[int, int], tuple[int, int], tuple[int, int], bool]]:
-        """(clause, sentence, subject piece, inside （…）) at each position: `around` and `in_parens`
-        for all the figures of a paragraph in one pass (claims in one piece share its span tuple)."""
+        """(clause, sentence, subject piece, inside （…）) at each position, the positions in text order:
+        one forward walk over the separators and the （…） ranges (claims in one piece share its tuple)."""
+        t, n = self._text, self._n
         ends = self._clause_ends if self._clause_ends is not None else self._scan()
-        n = self._n
-        piece_ends, sentence_ends = self._piece_ends, self._sentence_ends
-        clauses, pieces, sentences = self._spans[0], self._spans[1], self._spans[2]
         if self._parens is None:
-            self._parens = _paren_ranges(self._text)
-        ranges, starts = self._parens
+            self._parens = _paren_ranges(t)
+        ranges = self._parens[0]
+        ne, nr = len(ends), len(ranges)
+        i = k = 0  # the next separator and （…） range
+        clause = piece = sentence = _NOWHERE  # the spans in force (end 0: none yet)
         out = []
         for pos in positions:
             if not 0 <= pos < n:
                 out.append((_NOWHERE, _NOWHERE, _NOWHERE, self.in_parens(pos)))
                 continue
-            i = bisect_right(ends, pos)
-            clause = clauses.get(i) or clauses.setdefault(
-                i, (ends[i - 1] if i else 0, ends[i] if i < len(ends) else n)
-            )
-            i = bisect_right(sentence_ends, pos)
-            sentence = sentences.get(i) or sentences.setdefault(
-                i, (sentence_ends[i - 1] if i else 0, sentence_ends[i] if i < len(sentence_ends) else n)
-            )
-            i = bisect_right(piece_ends, pos)
-            piece = pieces.get(i) or pieces.setdefault(
-                i, (piece_ends[i - 1] if i else 0, piece_ends[i] if i < len(piece_ends) else n)
-            )
-            if starts:
-                k = bisect_right(starts, pos) - 1
-                inside = k >= 0 and pos < ranges[k][1]
-            else:
-                inside = False
-            out.append((clause, sentence, piece, inside))
+            if pos >= clause[1]:  # a new clause: the separators before pos by bisection from the last
+                i = bisect_right(ends, pos, i)
+                clause = (ends[i - 1] if i else 0, ends[i] if i < ne else n)
+                if pos >= piece[1]:  # a piece ends at a separator other than '、': look both ways
+                    j = i - 1
+                    while j >= 0 and t[ends[j] - 1] == "、":
+                        j -= 1
+                    start = ends[j] if j >= 0 else 0
+                    j = i
+                    while j < ne and t[ends[j] - 1] == "、":
+                        j += 1
+                    piece = (start, ends[j] if j < ne else n)
+                if pos >= sentence[1]:
+                    j = i - 1
+                    while j >= 0 and t[ends[j] - 1] not in SENTENCE_SEP:
+                        j -= 1
+                    start = ends[j] if j >= 0 else 0
+                    j = i
+                    while j < ne and t[ends[j] - 1] not in SENTENCE_SEP:
+                        j += 1
+                    sentence = (start, ends[j] if j < ne else n)
+            while k < nr and ranges[k][1] <= pos:
+                k += 1
+            out.append((clause, sentence, piece, k < nr and ranges[k][0] <= pos))
         return out
 
     def in_parens(self, pos: int) -> bool:

@@ -188,19 +188,6 @@ def _describes(eligible: list[Claim], text: str, end: int) -> bool:
     return not any(end <= c.span[0] < stop for c in eligible)
 
 
-def _by_paragraph(claims: list[Claim]) -> dict[int, list[Claim]]:
-    """id(paragraph) -> its claims (keyed by identity: hashing a Paragraph hashes all its fields)."""
-    out: dict[int, list[Claim]] = {}
-    for c in claims:
-        key = id(c.paragraph)
-        group = out.get(key)
-        if group is None:
-            out[key] = [c]
-        else:
-            group.append(c)
-    return out
-
-
 def check_lists(
     claims: list[Claim],
     paragraphs: list[Paragraph],
@@ -211,7 +198,7 @@ def check_lists(
     """W-5 over in-paragraph lists and paragraph-spanning 其中： lists."""
     tally = Tally() if tally is None else tally
     lists = ParagraphLists() if lists is None else lists
-    by_p = groups.by_paragraph() if groups is not None else _by_paragraph(claims)
+    by_p = (groups if groups is not None else ClaimGroups(claims)).by_paragraph()
     for cs in by_p.values():
         for lst in lists.of(cs):
             _judge_list(lst, cs, tally)
@@ -375,13 +362,6 @@ def _index(sent: list[Claim], s: Claim) -> int:
     raise ValueError("claim not in its sentence")
 
 
-def _sentences(claims: list[Claim]) -> list[list[Claim]]:
-    groups: dict[tuple[int, int], list[Claim]] = {}
-    for c in claims:
-        groups.setdefault((id(c.paragraph), c.sentence[0]), []).append(c)
-    return list(groups.values())
-
-
 def check_shares(
     claims: list[Claim],
     tally: Tally | None = None,
@@ -391,13 +371,13 @@ def check_shares(
     """W-11 for each share whose denominator the paragraph prints; W-6 per enumeration."""
     tally = Tally() if tally is None else tally
     found = ParagraphLists() if lists is None else lists
-    by_p = groups.by_paragraph() if groups is not None else _by_paragraph(claims)
+    by_p = (groups if groups is not None else ClaimGroups(claims)).by_paragraph()
     measures = _Measures()
     for para_claims in by_p.values():
         if not any(c.kind == Kind.SHARE for c in para_claims):
             continue
         para_lists = found.of(para_claims)  # found for W-5 already, when both run
-        for sent in _sentences(para_claims):
+        for sent in ClaimGroups(para_claims).sentences():
             shares = [c for c in sent if c.kind == Kind.SHARE and c.value is not None]
             if not shares:
                 continue

@@ -60,60 +60,32 @@ def check_years(claims: list[Claim], report_year: int | None, tally: Tally | Non
                     )
                 )
             continue
-        year = int(c.value)
-        if c.kind == Kind.DATE and c.role == "deadline":
-            if year == report_year:
-                tally.ok("W-7")
-            else:
-                tally.fail(
-                    make_finding(
-                        "W-7",
-                        f"“{c.printed}”的年份与报告年度{report_year}年不符，决算数据应截至{report_year}年12月31日",
-                        [c],
-                        expected=f"{report_year}年12月31日",
-                        actual=c.printed,
-                    )
-                )
-        elif c.kind == Kind.YEAR and c.role == "compare":
-            if year == report_year - 1:
-                tally.ok("W-7")
-            else:
-                tally.fail(
-                    make_finding(
-                        "W-7",
-                        f"比较年度“{c.printed}”应为上年（{report_year - 1}年）",
-                        [c],
-                        expected=f"{report_year - 1}年",
-                        actual=c.printed,
-                    )
-                )
-        elif c.kind == Kind.YEAR and c.role is None and _opens_statement(c, money_sentences):
-            if year == report_year:
-                tally.ok("W-7")
-            else:
-                tally.fail(
-                    make_finding(
-                        "W-7",
-                        f"“{c.printed}”开头陈述本年数，年份应为报告年度{report_year}年",
-                        [c],
-                        expected=f"{report_year}年",
-                        actual=c.printed,
-                    )
-                )
-        elif c.kind == Kind.YEAR and is_part_title(c.paragraph.text):
-            if year == report_year:
-                tally.ok("W-7")
-            else:
-                tally.fail(
-                    make_finding(
-                        "W-7",
-                        f"标题年份“{c.printed}”与报告年度{report_year}年不符",
-                        [c],
-                        expected=f"{report_year}年",
-                        actual=c.printed,
-                    )
-                )
+        rule = _year_rule(c, report_year, money_sentences)
+        if rule is None:
+            continue
+        want, expected, message = rule
+        if int(c.value) == want:
+            tally.ok("W-7")
+        else:
+            tally.fail(make_finding("W-7", message, [c], expected=expected, actual=c.printed))
     return tally
+
+
+def _year_rule(c: Claim, report_year: int, money_sentences: set) -> tuple[int, str, str] | None:
+    """(the year `c` must be, expected as printed, the message if it is not) — None when the year
+    plays no part W-7 judges."""
+    y, prior = report_year, report_year - 1
+    if c.kind == Kind.DATE and c.role == "deadline":
+        return y, f"{y}年12月31日", f"“{c.printed}”的年份与报告年度{y}年不符，决算数据应截至{y}年12月31日"
+    if c.kind != Kind.YEAR:
+        return None
+    if c.role == "compare":
+        return prior, f"{prior}年", f"比较年度“{c.printed}”应为上年（{prior}年）"
+    if c.role is None and _opens_statement(c, money_sentences):
+        return y, f"{y}年", f"“{c.printed}”开头陈述本年数，年份应为报告年度{y}年"
+    if is_part_title(c.paragraph.text):
+        return y, f"{y}年", f"标题年份“{c.printed}”与报告年度{y}年不符"
+    return None
 
 
 _LEAD = re.compile(

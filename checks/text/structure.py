@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from checks.findings import CellRef, Family, Finding, Severity
+from checks.text.cnnum import cn_to_decimal
 from checks.text.paragraphs import Paragraph, is_part_title
-
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
 def marker_number(marker: str) -> int | None:
@@ -27,14 +26,10 @@ def marker_number(marker: str) -> int | None:
     tag = marker.strip("（）")
     if tag.isdigit():
         return int(tag)
-    if tag == "十":
-        return 10
-    tens, _, ones = tag.partition("十")
-    if "十" not in tag:
-        return _CN_DIGITS.get(tag)
-    t = _CN_DIGITS.get(tens, 0) if tens else 1
-    o = _CN_DIGITS.get(ones, 0) if ones else 0
-    return t * 10 + o if (not tens or tens in _CN_DIGITS) and (not ones or ones in _CN_DIGITS) else None
+    try:
+        return int(cn_to_decimal(tag))
+    except ValueError:
+        return None
 
 
 def _as_marker(level: int, n: int) -> str:

@@ -26,9 +26,7 @@ _A_YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")
 def infer_report_year(paragraphs: list[Paragraph]) -> int | None:
     """The year in the part titles (2018年度部门决算情况说明), else the most frequent year."""
     titles = Counter(
-        int(m.group(1))
-        for p in paragraphs
-        if is_part_title(p.text) and (m := _A_YEAR.search(p.text))
+        int(m.group(1)) for p in paragraphs if is_part_title(p.text) and (m := _A_YEAR.search(p.text))
     )
     if titles:
         return titles.most_common(1)[0][0]
@@ -110,7 +108,11 @@ def _opens_statement(year: Claim, money_sentences: set) -> bool:
 
 def _money_sentences(claims: list[Claim]) -> set[tuple[int, tuple[int, int]]]:
     """(paragraph, sentence) pairs that state an amount."""
-    return {(id(c.paragraph), c.sentence) for c in claims if c.value is not None and c.is_money and c.role != "prior"}
+    return {
+        (id(c.paragraph), c.sentence)
+        for c in claims
+        if c.value is not None and c.is_money and c.role != "prior"
+    }
 
 
 # --- W-8 ---------------------------------------------------------------------------------------

@@ -118,7 +118,12 @@ def _is_title(t: str, marker: tuple[int, str] | None) -> bool:
     if not (0 < len(t) <= 40 and marker is None) or _SENTENCE_PUNCT.search(t):
         return False
     words = [w for w in PART_WORDS if w in t]
-    if words and set(words) <= {"决算情况说明", "情况说明"} and "部门决算" not in t and _SECTION_SUBJECT.search(t):
+    if (
+        words
+        and set(words) <= {"决算情况说明", "情况说明"}
+        and "部门决算" not in t
+        and _SECTION_SUBJECT.search(t)
+    ):
         return False
     return bool(words)
 

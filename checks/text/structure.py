@@ -35,8 +35,15 @@ def marker_number(marker: str) -> int | None:
 def _as_marker(level: int, n: int) -> str:
     if level in (1, 2):
         cn = "一二三四五六七八九"
-        word = cn[n - 1] if n < 10 else ("十" if n == 10 else (cn[n // 10 - 1] if n >= 20 else "") + "十" +
-                                          (cn[n % 10 - 1] if n % 10 else ""))
+        word = (
+            cn[n - 1]
+            if n < 10
+            else (
+                "十"
+                if n == 10
+                else (cn[n // 10 - 1] if n >= 20 else "") + "十" + (cn[n % 10 - 1] if n % 10 else "")
+            )
+        )
         return f"{word}、" if level == 1 else f"（{word}）"
     return f"{n}、" if level == 3 else f"（{n}）"
 
@@ -65,9 +72,14 @@ def _numbered(paragraphs: Iterable[Paragraph]) -> Iterable[_Numbered]:
 
 def _lost_numbers(paragraphs: Sequence[Paragraph], start: int, end: int) -> list[Paragraph]:
     """Unnumbered heading-like lines between two places: headings that may have lost their number."""
-    return [p for p in paragraphs[start + 1:end]
-            if len(p.text) <= 30 and not re.search(r"[。，；：:,;\d]", p.text) and p.marker is None
-            and not is_part_title(p.text)]
+    return [
+        p
+        for p in paragraphs[start + 1 : end]
+        if len(p.text) <= 30
+        and not re.search(r"[。，；：:,;\d]", p.text)
+        and p.marker is None
+        and not is_part_title(p.text)
+    ]
 
 
 def _part_start(paragraphs: Sequence[Paragraph], at: int, level: int) -> int:
@@ -83,7 +95,9 @@ def _part_start(paragraphs: Sequence[Paragraph], at: int, level: int) -> int:
     return -1
 
 
-def numbering_findings(paragraphs: Sequence[Paragraph], numbered: Sequence[_Numbered] | None = None) -> list[Finding]:
+def numbering_findings(
+    paragraphs: Sequence[Paragraph], numbered: Sequence[_Numbered] | None = None
+) -> list[Finding]:
     """W-14: skipped or repeated heading numbers, one finding per place.
 
     A list restarting at 1 is a new list, or a list nested in the same style as its parent (the
@@ -105,10 +119,17 @@ def numbering_findings(paragraphs: Sequence[Paragraph], numbered: Sequence[_Numb
             if h.number > 1 and (h.level > 1 or p.part in titled_parts):
                 here = _as_marker(h.level, h.number)
                 at = index[id(p)]
-                lost = _lost_numbers(paragraphs, _part_start(paragraphs, at, h.level), at)[-(h.number - 1):]
-                out.append(_numbering_finding(h, f"标题“{_head(p)}”之前没有{_quoted(h.level, range(1, h.number))}，"
-                                                 f"序号不连续{_lost_note(lost)}",
-                                              expected=_as_marker(h.level, 1), actual=here, lost=lost))
+                lost = _lost_numbers(paragraphs, _part_start(paragraphs, at, h.level), at)[-(h.number - 1) :]
+                out.append(
+                    _numbering_finding(
+                        h,
+                        f"标题“{_head(p)}”之前没有{_quoted(h.level, range(1, h.number))}，"
+                        f"序号不连续{_lost_note(lost)}",
+                        expected=_as_marker(h.level, 1),
+                        actual=here,
+                        lost=lost,
+                    )
+                )
             continue
         if h.number == prev.number + 1:
             continue
@@ -117,7 +138,7 @@ def numbering_findings(paragraphs: Sequence[Paragraph], numbered: Sequence[_Numb
             runs.append(prev.number)
             continue
         if h.number - 1 in runs:  # the outer list resumes
-            del runs[runs.index(h.number - 1):]
+            del runs[runs.index(h.number - 1) :]
             continue
         here = _as_marker(h.level, h.number)
         before = _quoted(h.level, [prev.number])
@@ -128,8 +149,11 @@ def numbering_findings(paragraphs: Sequence[Paragraph], numbered: Sequence[_Numb
             message = f"标题“{_head(p)}”紧接在{before}之后，缺少{missing}{_lost_note(lost, '其间的')}"
         else:
             message = f"标题序号{_quoted(h.level, [h.number])}在{before}之后重复或倒序（“{_head(p)}”）"
-        out.append(_numbering_finding(h, message, expected=_as_marker(h.level, prev.number + 1), actual=here,
-                                      lost=lost))
+        out.append(
+            _numbering_finding(
+                h, message, expected=_as_marker(h.level, prev.number + 1), actual=here, lost=lost
+            )
+        )
     return out
 
 
@@ -145,12 +169,21 @@ def _lost_note(lost: list[Paragraph], where: str = "") -> str:
     return f"；{where}“{'”“'.join(p.text for p in lost)}”可能漏写了序号" if lost else ""
 
 
-def _numbering_finding(h: _Numbered, message: str, *, expected: str, actual: str,
-                       lost: Sequence[Paragraph] = ()) -> Finding:
+def _numbering_finding(
+    h: _Numbered, message: str, *, expected: str, actual: str, lost: Sequence[Paragraph] = ()
+) -> Finding:
     # the line that lost its number is the likeliest place to fix: it comes first
     cells = [CellRef(p.sheet, p.cell) for p in lost] + [CellRef(h.paragraph.sheet, h.paragraph.cell)]
-    return Finding("W-14", Severity.WARNING, Family.TEXT_INTERNAL, message, cells=list(dict.fromkeys(cells)),
-                   expected=expected.rstrip("、"), actual=actual.rstrip("、"), text=_head(h.paragraph, 40))
+    return Finding(
+        "W-14",
+        Severity.WARNING,
+        Family.TEXT_INTERNAL,
+        message,
+        cells=list(dict.fromkeys(cells)),
+        expected=expected.rstrip("、"),
+        actual=actual.rstrip("、"),
+        text=_head(h.paragraph, 40),
+    )
 
 
 # --- W-15 template leftovers ------------------------------------------------------------------------
@@ -158,7 +191,10 @@ def _numbering_finding(h: _Numbered, message: str, *, expected: str, actual: str
 # each kind of leftover with the character that must be present for it (a cheap set test first:
 # most paragraphs hold none of them and never reach a pattern)
 _PLACEHOLDERS: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = (
-    (frozenset("XxＸｘ×＊*某"), re.compile(r"(?<![A-Za-z])(?:[XxＸｘ]{2,}|[×＊*]{2,}|某某)(?![A-Za-z])")),  # XX局 / ××万元
+    (
+        frozenset("XxＸｘ×＊*某"),
+        re.compile(r"(?<![A-Za-z])(?:[XxＸｘ]{2,}|[×＊*]{2,}|某某)(?![A-Za-z])"),
+    ),  # XX局 / ××万元
     (frozenset("【"), re.compile(r"【[^】]{0,40}(?:填|写|删除|说明|修改)[^】]{0,40}】")),  # 【请填写…】
     (frozenset("此"), re.compile(r"此处(?:填写|填列|说明|列示)")),
     (frozenset("请"), re.compile(r"请(?:根据|按照)?实际(?:情况)?填写|请填写")),
@@ -194,9 +230,17 @@ def placeholder_findings(paragraphs: Iterable[Paragraph]) -> list[Finding]:
             continue
         start, end = max(0, m.start() - 12), min(len(p.text), m.end() + 12)
         quoted = p.text[start:end]
-        out.append(Finding("W-15", Severity.WARNING, Family.TEXT_INTERNAL,
-                           f"文中“{quoted}”含模板占位或填写提示“{m.group(0)}”，公开前应替换为实际内容或删除",
-                           cells=[CellRef(p.sheet, p.cell)], actual=m.group(0), text=quoted))
+        out.append(
+            Finding(
+                "W-15",
+                Severity.WARNING,
+                Family.TEXT_INTERNAL,
+                f"文中“{quoted}”含模板占位或填写提示“{m.group(0)}”，公开前应替换为实际内容或删除",
+                cells=[CellRef(p.sheet, p.cell)],
+                actual=m.group(0),
+                text=quoted,
+            )
+        )
     return out
 
 
@@ -233,10 +277,17 @@ def topic_findings(paragraphs: Sequence[Paragraph], year: int | None) -> list[Fi
     if not missing:
         return []
     where = explanation[0]
-    return [Finding("C-2", Severity.WARNING, Family.COMPLETE,
-                    f"情况说明中未见{''.join(f'“{m}”' for m in missing)}的说明：部门决算公开应说明这些事项"
-                    "（无此项的也应写明“无…”）",
-                    cells=[CellRef(where.sheet, where.cell)], actual="、".join(missing))]
+    return [
+        Finding(
+            "C-2",
+            Severity.WARNING,
+            Family.COMPLETE,
+            f"情况说明中未见{''.join(f'“{m}”' for m in missing)}的说明：部门决算公开应说明这些事项"
+            "（无此项的也应写明“无…”）",
+            cells=[CellRef(where.sheet, where.cell)],
+            actual="、".join(missing),
+        )
+    ]
 
 
 def structure_findings(
@@ -248,7 +299,10 @@ def structure_findings(
     placeholders = placeholder_findings(paragraphs)
     topics = topic_findings(paragraphs, year)
     headings = len(numbered)
-    counts = {"W-14": [headings, headings - len(numbering)], "W-15": [len(paragraphs), len(paragraphs) - len(placeholders)]}
+    counts = {
+        "W-14": [headings, headings - len(numbering)],
+        "W-15": [len(paragraphs), len(paragraphs) - len(placeholders)],
+    }
     if any(p.part_kind == "explanation" for p in paragraphs):
         counts["C-2"] = [1, int(not topics)]
     return numbering + placeholders + topics, counts

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from checks.findings import CellRef, Family, Finding, Severity
 from checks.text.cnnum import cn_to_decimal
@@ -23,6 +22,11 @@ from checks.text.paragraphs import Paragraph, is_part_title
 
 def marker_number(marker: str) -> int | None:
     """一 → 1, （十二） → 12, 3 → 3; None for what is not a heading number."""
+    n = _MARKER_NUMBERS.get(marker, ...)
+    return _read_marker_number(marker) if n is ... else n
+
+
+def _read_marker_number(marker: str) -> int | None:
     tag = marker.strip("（）")
     if tag.isdigit():
         return int(tag)
@@ -32,42 +36,36 @@ def marker_number(marker: str) -> int | None:
         return None
 
 
+def _cn_word(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十 (1 ≤ n ≤ 99), as headings number."""
+    cn = "一二三四五六七八九"
+    if n < 10:
+        return cn[n - 1]
+    if n == 10:
+        return "十"
+    return (cn[n // 10 - 1] if n >= 20 else "") + "十" + (cn[n % 10 - 1] if n % 10 else "")
+
+
 def _as_marker(level: int, n: int) -> str:
     if level in (1, 2):
-        cn = "一二三四五六七八九"
-        word = (
-            cn[n - 1]
-            if n < 10
-            else (
-                "十"
-                if n == 10
-                else (cn[n // 10 - 1] if n >= 20 else "") + "十" + (cn[n % 10 - 1] if n % 10 else "")
-            )
-        )
+        word = _cn_word(n)
         return f"{word}、" if level == 1 else f"（{word}）"
     return f"{n}、" if level == 3 else f"（{n}）"
+
+
+# the heading markers in use (as `heading_marker` gives them), read once at import: reading a
+# Chinese numeral costs microseconds per heading
+_MARKER_NUMBERS = {
+    marker: _read_marker_number(marker)
+    for tag in [*map(_cn_word, range(1, 40)), *map(str, range(100))]
+    for marker in (tag, f"（{tag}）")
+}
 
 
 # --- W-14 heading numbers ---------------------------------------------------------------------------
 
 
-class _Numbered(NamedTuple):  # a tuple: made per heading, and builds faster than a frozen dataclass
-    paragraph: Paragraph
-    level: int
-    number: int
-    parent: tuple[str, ...]  # the section path above this heading
-
-
-def _numbered(paragraphs: Iterable[Paragraph]) -> Iterable[_Numbered]:
-    for p in paragraphs:
-        hm = p.marker
-        if hm is None:
-            continue
-        level, marker = hm
-        n = marker_number(marker)
-        if n is not None:
-            # the paragraph's own section ends with its marker; its parent is what comes before
-            yield _Numbered(p, level, n, tuple(p.section[:-1]) if p.section else ())
+_SENTENCE_MARK = re.compile(r"[。，；：:,;\d]")  # a line holding one is prose, not a lost heading
 
 
 def _lost_numbers(paragraphs: Sequence[Paragraph], start: int, end: int) -> list[Paragraph]:
@@ -76,7 +74,7 @@ def _lost_numbers(paragraphs: Sequence[Paragraph], start: int, end: int) -> list
         p
         for p in paragraphs[start + 1 : end]
         if len(p.text) <= 30
-        and not re.search(r"[。，；：:,;\d]", p.text)
+        and not _SENTENCE_MARK.search(p.text)
         and p.marker is None
         and not is_part_title(p.text)
     ]
@@ -95,66 +93,89 @@ def _part_start(paragraphs: Sequence[Paragraph], at: int, level: int) -> int:
     return -1
 
 
-def numbering_findings(
-    paragraphs: Sequence[Paragraph], numbered: Sequence[_Numbered] | None = None
-) -> list[Finding]:
+def numbering_findings(paragraphs: Sequence[Paragraph]) -> list[Finding]:
     """W-14: skipped or repeated heading numbers, one finding per place.
 
     A list restarting at 1 is a new list, or a list nested in the same style as its parent (the
     duties （一）…（九） under “（一）部门职责”): the outer numbering may then resume where it stopped.
     """
+    return _numbering(paragraphs)[0]
+
+
+def _numbering(paragraphs: Sequence[Paragraph]) -> tuple[list[Finding], int]:
+    """numbering_findings, and how many numbered headings they judge."""
     out: list[Finding] = []
-    index = {id(p): i for i, p in enumerate(paragraphs)}
-    last: dict[tuple, _Numbered] = {}
+    headings = 0
+    last: dict[tuple, tuple[int, int]] = {}  # list -> (number, position) of its last heading so far
     suspended: dict[tuple, list[int]] = {}  # numbering runs interrupted by a restart at 1
-    titled_parts = {p.part for p in paragraphs if p.part != p.sheet}
-    for h in numbered if numbered is not None else _numbered(paragraphs):
-        p = h.paragraph
-        key = (p.part, p.sheet if p.part == p.sheet else "", h.level, h.parent)
+    titled_parts: set[str] | None = None  # parts with a title line: asked for by a late first heading only
+    for at, p in enumerate(paragraphs):
+        if p.marker is None:
+            continue
+        level, marker = p.marker
+        number = marker_number(marker)
+        if number is None:
+            continue
+        headings += 1
+        # the paragraph's own section ends with its marker; its parent is what comes before
+        parent = tuple(p.section[:-1]) if p.section else ()
+        key = (p.part, p.sheet if p.part == p.sheet else "", level, parent)
         prev = last.get(key)
-        last[key] = h
+        last[key] = number, at
         if prev is None:
             # a first heading numbered 二 or （三）: the ones before it are missing. At the top level
             # only under a part title (a part continued from another sheet may start late).
-            if h.number > 1 and (h.level > 1 or p.part in titled_parts):
-                here = _as_marker(h.level, h.number)
-                at = index[id(p)]
-                lost = _lost_numbers(paragraphs, _part_start(paragraphs, at, h.level), at)[-(h.number - 1) :]
-                out.append(
-                    _numbering_finding(
-                        h,
-                        f"标题“{_head(p)}”之前没有{_quoted(h.level, range(1, h.number))}，"
-                        f"序号不连续{_lost_note(lost)}",
-                        expected=_as_marker(h.level, 1),
-                        actual=here,
-                        lost=lost,
-                    )
-                )
+            late = number > 1
+            if late and level <= 1:
+                if titled_parts is None:
+                    titled_parts = {q.part for q in paragraphs if q.part != q.sheet}
+                late = p.part in titled_parts
+            if late:
+                out.append(_late_start_finding(paragraphs, at, level, number))
             continue
-        if h.number == prev.number + 1:
+        prev_number, prev_at = prev
+        if number == prev_number + 1:
             continue
         runs = suspended.setdefault(key, [])
-        if h.number == 1:
-            runs.append(prev.number)
+        if number == 1:
+            runs.append(prev_number)
             continue
-        if h.number - 1 in runs:  # the outer list resumes
-            del runs[runs.index(h.number - 1) :]
+        if number - 1 in runs:  # the outer list resumes
+            del runs[runs.index(number - 1) :]
             continue
-        here = _as_marker(h.level, h.number)
-        before = _quoted(h.level, [prev.number])
-        lost: list[Paragraph] = []
-        if h.number > prev.number + 1:
-            missing = _quoted(h.level, range(prev.number + 1, h.number))
-            lost = _lost_numbers(paragraphs, index[id(prev.paragraph)], index[id(p)])
-            message = f"标题“{_head(p)}”紧接在{before}之后，缺少{missing}{_lost_note(lost, '其间的')}"
-        else:
-            message = f"标题序号{_quoted(h.level, [h.number])}在{before}之后重复或倒序（“{_head(p)}”）"
-        out.append(
-            _numbering_finding(
-                h, message, expected=_as_marker(h.level, prev.number + 1), actual=here, lost=lost
-            )
-        )
-    return out
+        out.append(_gap_finding(paragraphs, at, level, number, prev_at, prev_number))
+    return out, headings
+
+
+def _late_start_finding(paragraphs: Sequence[Paragraph], at: int, level: int, number: int) -> Finding:
+    """A list whose first heading (at `at`) is numbered `number` > 1."""
+    p = paragraphs[at]
+    lost = _lost_numbers(paragraphs, _part_start(paragraphs, at, level), at)[-(number - 1) :]
+    return _numbering_finding(
+        p,
+        f"标题“{_head(p)}”之前没有{_quoted(level, range(1, number))}，序号不连续{_lost_note(lost)}",
+        expected=_as_marker(level, 1),
+        actual=_as_marker(level, number),
+        lost=lost,
+    )
+
+
+def _gap_finding(
+    paragraphs: Sequence[Paragraph], at: int, level: int, number: int, prev_at: int, prev_number: int
+) -> Finding:
+    """A heading numbered `number` after one (at `prev_at`) numbered `prev_number`: a skip or a step back."""
+    p = paragraphs[at]
+    before = _quoted(level, [prev_number])
+    lost: list[Paragraph] = []
+    if number > prev_number + 1:
+        missing = _quoted(level, range(prev_number + 1, number))
+        lost = _lost_numbers(paragraphs, prev_at, at)
+        message = f"标题“{_head(p)}”紧接在{before}之后，缺少{missing}{_lost_note(lost, '其间的')}"
+    else:
+        message = f"标题序号{_quoted(level, [number])}在{before}之后重复或倒序（“{_head(p)}”）"
+    return _numbering_finding(
+        p, message, expected=_as_marker(level, prev_number + 1), actual=_as_marker(level, number), lost=lost
+    )
 
 
 def _quoted(level: int, numbers: Iterable[int]) -> str:
@@ -170,10 +191,10 @@ def _lost_note(lost: list[Paragraph], where: str = "") -> str:
 
 
 def _numbering_finding(
-    h: _Numbered, message: str, *, expected: str, actual: str, lost: Sequence[Paragraph] = ()
+    heading: Paragraph, message: str, *, expected: str, actual: str, lost: Sequence[Paragraph] = ()
 ) -> Finding:
     # the line that lost its number is the likeliest place to fix: it comes first
-    cells = [CellRef(p.sheet, p.cell) for p in lost] + [CellRef(h.paragraph.sheet, h.paragraph.cell)]
+    cells = [CellRef(p.sheet, p.cell) for p in lost] + [CellRef(heading.sheet, heading.cell)]
     return Finding(
         "W-14",
         Severity.WARNING,
@@ -182,35 +203,30 @@ def _numbering_finding(
         cells=list(dict.fromkeys(cells)),
         expected=expected.rstrip("、"),
         actual=actual.rstrip("、"),
-        text=_head(h.paragraph, 40),
+        text=_head(heading, 40),
     )
 
 
 # --- W-15 template leftovers ------------------------------------------------------------------------
 
-# each kind of leftover with the character that must be present for it (a cheap set test first:
-# most paragraphs hold none of them and never reach a pattern)
-_PLACEHOLDERS: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = (
+# each kind of leftover with the strings one of which every match holds: a substring test is far
+# cheaper than a scan, and most paragraphs hold none of them
+_Leftover = tuple[tuple[str, ...], re.Pattern[str]]
+_PLACEHOLDERS: tuple[_Leftover, ...] = (
     (
-        frozenset("XxＸｘ×＊*某"),
+        tuple("XxＸｘ×＊*某"),
         re.compile(r"(?<![A-Za-z])(?:[XxＸｘ]{2,}|[×＊*]{2,}|某某)(?![A-Za-z])"),
     ),  # XX局 / ××万元
-    (frozenset("【"), re.compile(r"【[^】]{0,40}(?:填|写|删除|说明|修改)[^】]{0,40}】")),  # 【请填写…】
-    (frozenset("此"), re.compile(r"此处(?:填写|填列|说明|列示)")),
-    (frozenset("请"), re.compile(r"请(?:根据|按照)?实际(?:情况)?填写|请填写")),
-    (frozenset("如"), re.compile(r"[（(]如有[）)]")),
+    (("【",), re.compile(r"【[^】]{0,40}(?:填|写|删除|说明|修改)[^】]{0,40}】")),  # 【请填写…】
+    (("此处",), re.compile(r"此处(?:填写|填列|说明|列示)")),
+    (("填写",), re.compile(r"请(?:根据|按照)?实际(?:情况)?填写|请填写")),
+    (("如有",), re.compile(r"[（(]如有[）)]")),
 )
-# every character some leftover needs: a text holding none of them holds no leftover
-_TRIGGERS = tuple(sorted(frozenset().union(*(c for c, _ in _PLACEHOLDERS))))
 
 
-def _placeholder(text: str, triggers: Iterable[str] = _TRIGGERS) -> re.Match[str] | None:
-    """The first leftover in `text` (`triggers`: the trigger characters that may occur in it)."""
-    present = {ch for ch in triggers if ch in text}
-    if not present:
-        return None
-    # only the kinds whose character is present can match (此/请/如 are common words)
-    found = [m for chars, rx in _PLACEHOLDERS if not chars.isdisjoint(present) and (m := rx.search(text))]
+def _placeholder(text: str, kinds: Iterable[_Leftover] = _PLACEHOLDERS) -> re.Match[str] | None:
+    """The first leftover in `text` of the `kinds` of leftover."""
+    found = [m for needles, rx in kinds if any(n in text for n in needles) and (m := rx.search(text))]
     return min(found, key=lambda m: m.start()) if found else None
 
 
@@ -218,14 +234,18 @@ def placeholder_findings(paragraphs: Iterable[Paragraph]) -> list[Finding]:
     """W-15: one finding per paragraph that still holds template text."""
     out: list[Finding] = []
     paragraphs = list(paragraphs)
-    # the trigger characters of the whole text, found in one pass each: most texts hold none or
-    # one or two (请, 如), and a paragraph is tested only for those
+    # the kinds of leftover in the whole text: most texts hold none and need no paragraph tested.
+    # A leftover in a paragraph is one in the whole text: the line breaks joining them are no letters.
     whole = "\n".join(p.text for p in paragraphs)
-    triggers = [ch for ch in _TRIGGERS if ch in whole]
-    if not triggers:
+    kinds = [
+        (needles, rx)
+        for needles, rx in _PLACEHOLDERS
+        if any(n in whole for n in needles) and rx.search(whole)
+    ]
+    if not kinds:
         return out
     for p in paragraphs:
-        m = _placeholder(p.text, triggers)
+        m = _placeholder(p.text, kinds)
         if m is None:
             continue
         start, end = max(0, m.start() - 12), min(len(p.text), m.end() + 12)
@@ -294,11 +314,9 @@ def structure_findings(
     paragraphs: Sequence[Paragraph], year: int | None
 ) -> tuple[list[Finding], dict[str, list[int]]]:
     """W-14, W-15 and C-2 over the text's paragraphs: (findings, rule id -> [checked, passed])."""
-    numbered = list(_numbered(paragraphs))
-    numbering = numbering_findings(paragraphs, numbered)
+    numbering, headings = _numbering(paragraphs)
     placeholders = placeholder_findings(paragraphs)
     topics = topic_findings(paragraphs, year)
-    headings = len(numbered)
     counts = {
         "W-14": [headings, headings - len(numbering)],
         "W-15": [len(paragraphs), len(paragraphs) - len(placeholders)],

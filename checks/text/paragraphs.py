@@ -110,7 +110,9 @@ _SECTION_SUBJECT = re.compile(r"收入|支出|经费|拨款|资产|采购|基金
 
 def is_part_title(text: str) -> bool:
     t = text.strip()
-    return _is_title(t, heading_marker(t) if t else None)
+    if not 0 < len(t) <= 40:  # _is_title's first test, before the heading marker it needs
+        return False
+    return _is_title(t, heading_marker(t))
 
 
 def _is_title(t: str, marker: tuple[int, str] | None) -> bool:

@@ -266,6 +266,12 @@ def test_w7_dates_and_comparison_years():
 def test_w7_title_year_and_inferred_report_year():
     r = run("2018年收入3082.32万元。", title="2017年度部门决算情况说明", year=2018)
     assert found(r) == [("W-7", "error")]
+    [f] = r.findings
+    assert (f.message, f.expected, f.actual) == (
+        "标题年份“2017年度”与报告年度2018年不符",
+        "2018年",
+        "2017年度",
+    )
     assert run("2018年收入3082.32万元。", year=None).report_year == 2018
 
 

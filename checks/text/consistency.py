@@ -39,11 +39,9 @@ def check_years(claims: list[Claim], report_year: int | None, tally: Tally | Non
     tally = Tally() if tally is None else tally
     if report_year is None:
         return tally
-    money_sentences = _money_sentences(claims)
-    dated = (Kind.DATE, Kind.YEAR)  # built once, not per claim
-    for c in claims:
-        if c.kind not in dated or c.value is None:
-            continue
+    dated, money_sentences = _dated_and_money_sentences(claims)
+    for c in dated:
+        assert c.value is not None
         digits = str(int(c.value))
         if len(digits) != 4:
             if len(digits) == 5 and str(report_year) in (digits[1:], digits[:4]):
@@ -61,28 +59,48 @@ def check_years(claims: list[Claim], report_year: int | None, tally: Tally | Non
         rule = _year_rule(c, report_year, money_sentences)
         if rule is None:
             continue
-        want, expected, message = rule
+        want, role = rule
         if int(c.value) == want:
             tally.ok("W-7")
         else:
-            tally.fail(make_finding("W-7", message, [c], expected=expected, actual=c.printed))
+            expected, message = _YEAR_TEXTS[role]
+            tally.fail(
+                make_finding(
+                    "W-7",
+                    message.format(printed=c.printed, want=want),
+                    [c],
+                    expected=expected.format(want=want),
+                    actual=c.printed,
+                )
+            )
     return tally
 
 
-def _year_rule(c: Claim, report_year: int, money_sentences: set) -> tuple[int, str, str] | None:
-    """(the year `c` must be, expected as printed, the message if it is not) — None when the year
-    plays no part W-7 judges."""
-    y, prior = report_year, report_year - 1
+# per part a year plays: the year as it should be printed, the message when it is not that year
+_YEAR_TEXTS = {
+    "deadline": (
+        "{want}年12月31日",
+        "“{printed}”的年份与报告年度{want}年不符，决算数据应截至{want}年12月31日",
+    ),
+    "compare": ("{want}年", "比较年度“{printed}”应为上年（{want}年）"),
+    "statement": ("{want}年", "“{printed}”开头陈述本年数，年份应为报告年度{want}年"),
+    "title": ("{want}年", "标题年份“{printed}”与报告年度{want}年不符"),
+}
+
+
+def _year_rule(c: Claim, report_year: int, money_sentences: set) -> tuple[int, str] | None:
+    """(the year `c` must be, the part it plays: a key of _YEAR_TEXTS) — None when the year plays
+    no part W-7 judges. The texts are made only for a wrong year: most are right."""
     if c.kind == Kind.DATE and c.role == "deadline":
-        return y, f"{y}年12月31日", f"“{c.printed}”的年份与报告年度{y}年不符，决算数据应截至{y}年12月31日"
+        return report_year, "deadline"
     if c.kind != Kind.YEAR:
         return None
     if c.role == "compare":
-        return prior, f"{prior}年", f"比较年度“{c.printed}”应为上年（{prior}年）"
+        return report_year - 1, "compare"
     if c.role is None and _opens_statement(c, money_sentences):
-        return y, f"{y}年", f"“{c.printed}”开头陈述本年数，年份应为报告年度{y}年"
+        return report_year, "statement"
     if is_part_title(c.paragraph.text):
-        return y, f"{y}年", f"标题年份“{c.printed}”与报告年度{y}年不符"
+        return report_year, "title"
     return None
 
 
@@ -100,19 +118,26 @@ def _opens_statement(year: Claim, money_sentences: set) -> bool:
     text = year.paragraph.text
     if not _LEAD.match(text[year.sentence[0] : year.span[0]]):
         return False
-    sentence = text[year.sentence[0] : year.sentence[1]]
-    if _NONE_STATEMENT.search(sentence):  # '本部门2020年度无国有资本经营…支出'
+    if (id(year.paragraph), year.sentence) in money_sentences:
         return True
-    return (id(year.paragraph), year.sentence) in money_sentences
+    # '本部门2020年度无国有资本经营…支出' (searched within the sentence, not cut out of the text)
+    return _NONE_STATEMENT.search(text, *year.sentence) is not None
 
 
-def _money_sentences(claims: list[Claim]) -> set[tuple[int, tuple[int, int]]]:
-    """(paragraph, sentence) pairs that state an amount."""
-    return {
-        (id(c.paragraph), c.sentence)
-        for c in claims
-        if c.value is not None and c.is_money and c.role != "prior"
-    }
+def _dated_and_money_sentences(claims: list[Claim]) -> tuple[list[Claim], set[tuple[int, tuple[int, int]]]]:
+    """The dates and years with a value, and the (paragraph, sentence) pairs that state an amount:
+    one pass over the claims for both."""
+    dated_kinds = (Kind.DATE, Kind.YEAR)  # built once, not per claim
+    dated: list[Claim] = []
+    money_sentences: set[tuple[int, tuple[int, int]]] = set()
+    for c in claims:
+        if c.value is None:
+            continue
+        if c.kind in dated_kinds:
+            dated.append(c)
+        if c.role != "prior" and c.is_money:
+            money_sentences.add((id(c.paragraph), c.sentence))
+    return dated, money_sentences
 
 
 # --- W-8 ---------------------------------------------------------------------------------------

@@ -9,11 +9,12 @@ and its section path from numbered headings 一、/（一）/1、/（1）.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from checks.grid import SheetGrid, WorkbookGrid, a1
+from checks.grid import SheetGrid, WorkbookGrid, a1, col_letter
 
 # Words that make a short line a document-part title.
 PART_WORDS = (
@@ -36,6 +37,7 @@ _MARKER_LEVELS = (
 _CN_LEVELS = _MARKER_LEVELS[:1]
 _PAREN_LEVELS = (_MARKER_LEVELS[1], _MARKER_LEVELS[3])
 _DIGIT_LEVELS = _MARKER_LEVELS[2:3]
+_LEVELS_BY_FIRST = {ch: _PAREN_LEVELS for ch in "（("} | {ch: _CN_LEVELS for ch in "一二三四五六七八九十"}
 _PART_NO = re.compile(r"^\s*第[一二三四五六七八九十]+部分\s*$")
 _SENTENCE_PUNCT = re.compile(r"[。，；,;：:！？]")
 _CJK = r"\u3400-\u9fff"
@@ -44,7 +46,6 @@ _JOINABLE_START = re.compile(rf"^[{_CJK}\d.,]")
 _DIGIT = re.compile(r"\d")
 _HAS_CJK = re.compile(rf"[{_CJK}]")
 _CLAUSE_PUNCT = re.compile(r"[，。；]")
-_MARKER_FIRST = "一二三四五六七八九十（("  # with the digits: what a numbered heading can start with
 
 
 # a value, but not frozen (a frozen dataclass builds several times slower; nothing assigns to a
@@ -87,14 +88,11 @@ def part_kind(part: str) -> str:
 def heading_marker(text: str) -> tuple[int, str] | None:
     """(level, marker) when the text begins with a numbered heading, e.g. (2, '（二）')."""
     head = text.lstrip()[:1]  # every marker pattern starts with \s*: its first character picks the patterns
-    if not head:
-        return None
-    if head in _MARKER_FIRST:
-        levels = _PAREN_LEVELS if head in "（(" else _CN_LEVELS
-    elif head.isdigit():
+    levels = _LEVELS_BY_FIRST.get(head)
+    if levels is None:
+        if not head.isdigit():
+            return None
         levels = _DIGIT_LEVELS
-    else:
-        return None
     for rx, level in levels:
         m = rx.match(text)
         if m:
@@ -143,25 +141,28 @@ class _Sectioner:
     def __init__(self, part: str) -> None:
         self.part = part
         self.part_kind = part_kind(part)  # of `part`, shared by its paragraphs
-        self.path: list[tuple[int, str]] = []
-        self.section: tuple[str, ...] = ()  # the markers of `path`, one tuple shared by its paragraphs
+        # the open headings: their levels (rising) and markers, one tuple shared by their paragraphs
+        self.levels: tuple[int, ...] = ()
+        self.section: tuple[str, ...] = ()
         self.heading = ""
 
-    def feed(self, text: str) -> tuple[int, str] | None:
-        """Take the next line in; its heading marker, for the paragraph it becomes."""
-        t = text.strip()
+    def feed(self, t: str) -> tuple[int, str] | None:
+        """Take the next line (stripped) in; its heading marker, for the paragraph it becomes."""
         hm = heading_marker(t)
         if "部分" in t and _PART_NO.match(t):
-            self.path, self.section, self.heading = [], (), ""
+            self.levels, self.section, self.heading = (), (), ""
             return hm
         if _is_title(t, hm):
-            self.part, self.path, self.section, self.heading = t, [], (), ""
+            self.part, self.levels, self.section, self.heading = t, (), (), ""
             self.part_kind = part_kind(t)
             return hm
         if hm:
+            # a heading closes the open ones of its level and below: as levels rise, those that
+            # stay open are the first k
             level, marker = hm
-            self.path = [(lv, mk) for lv, mk in self.path if lv < level] + [(level, marker)]
-            self.section = tuple(mk for _, mk in self.path)
+            k = bisect_left(self.levels, level)
+            self.levels = (*self.levels[:k], level)
+            self.section = (*self.section[:k], marker)
         if _is_heading_line(t, hm):
             self.heading = t
         return hm
@@ -329,14 +330,24 @@ def is_text_sheet(sheet: SheetGrid) -> bool:
     )
 
 
-def _lines(v: str) -> list[str]:
+def _cell_lines(v: str) -> list[str]:
+    """The lines of a cell holding text, stripped, without blank ones."""
     if "\n" not in v:  # the usual cell: one line, nothing to join
-        return [v.rstrip()] if v.strip() else []
-    return join_broken_lines(v.split("\n"))
+        return [v.strip()]
+    return [t for line in join_broken_lines(v.split("\n")) if (t := line.strip())]
+
+
+_COLUMN_LETTERS = tuple(map(col_letter, range(26)))  # text sits in the first columns
+
+
+def _address(row: int, col: int) -> str:
+    """a1(row, col), without working out the letters of the first columns."""
+    return f"{_COLUMN_LETTERS[col]}{row + 1}" if col < 26 else a1(row, col)
 
 
 def _sheet_paragraphs(sheet: SheetGrid, start_index: int) -> list[Paragraph]:
-    sectioner = _Sectioner(sheet.name)
+    name = sheet.name
+    sectioner = _Sectioner(name)
     out: list[Paragraph] = []
     for r, row in enumerate(sheet.rows):
         for c, v in enumerate(row):  # noqa: B007 - the first cell holding text: c and v are kept
@@ -344,23 +355,20 @@ def _sheet_paragraphs(sheet: SheetGrid, start_index: int) -> list[Paragraph]:
                 break
         else:
             continue
-        address = a1(r, c)  # shared by the cell's lines
-        for line in _lines(v):
-            t = line.strip()
-            if not t:
-                continue
+        address = _address(r, c)  # shared by the cell's lines
+        for t in _cell_lines(v):
             hm = sectioner.feed(t)
             out.append(
-                Paragraph(
-                    sheet=sheet.name,
-                    cell=address,
-                    text=t,
-                    section=sectioner.section,
-                    part=sectioner.part,
-                    heading=sectioner.heading,
-                    index=start_index + len(out),
-                    marker=hm,
-                    part_kind=sectioner.part_kind,
+                Paragraph(  # by position: the fields in their order (keywords cost more)
+                    name,
+                    address,
+                    t,
+                    sectioner.section,
+                    sectioner.part,
+                    sectioner.heading,
+                    start_index + len(out),
+                    hm,
+                    sectioner.part_kind,
                 )
             )
     return out

@@ -293,8 +293,18 @@ def _filled(v: object) -> bool:
 
 def is_text_sheet(sheet: SheetGrid) -> bool:
     """Most non-empty rows hold one cell, and there is long prose or a text-part heading."""
-    filled_rows = multi = 0
-    cells: list[object] = []  # the non-empty cells, kept only while the sheet still looks like text
+    rows = _mostly_single_cell_rows(sheet)
+    if rows is None:
+        return False
+    singles, multi_rows = rows
+    return _has_prose([*singles, *(v for row in multi_rows for v in row if _filled(v))])
+
+
+def _mostly_single_cell_rows(sheet: SheetGrid) -> tuple[list[object], list[list[object]]] | None:
+    """(the cells of the rows holding one, the rows holding more) when at least 80 % of the
+    non-empty rows hold one cell; None otherwise (a table: most sheets, told apart in a few rows)."""
+    singles: list[object] = []
+    multi_rows: list[list[object]] = []  # read only if the sheet still looks like text at the end
     limit = len(sheet.rows) / 5  # more multi-cell rows than this: under 80 % single, whatever follows
     for row in sheet.rows:
         first = None
@@ -308,23 +318,26 @@ def is_text_sheet(sheet: SheetGrid) -> bool:
                 first = v
             else:
                 break  # two cells: a multi-cell row, its other cells do not matter yet
-        if not n:
-            continue
-        filled_rows += 1
         if n == 1:
-            cells.append(first)
-        else:
-            multi += 1
-            if multi > limit:
-                return False
-            cells.extend(v for v in row if _filled(v))
-    if not filled_rows:
-        return False
-    if (filled_rows - multi) / filled_rows < 0.8:
-        return False
-    long_cells = sum(1 for v in cells if _long_text(v))
-    if long_cells >= 3:
-        return True
+            singles.append(first)
+        elif n:
+            multi_rows.append(row)
+            if len(multi_rows) > limit:
+                return None
+    filled_rows = len(singles) + len(multi_rows)
+    if not filled_rows or len(singles) / filled_rows < 0.8:
+        return None
+    return singles, multi_rows
+
+
+def _has_prose(cells: list[object]) -> bool:
+    """Three long sentences, or one and a text-part title."""
+    long_cells = 0
+    for v in cells:
+        if _long_text(v):
+            long_cells += 1
+            if long_cells == 3:  # enough: the rest need not be read
+                return True
     return long_cells >= 1 and any(
         isinstance(v, str) and any(is_part_title(x) for x in v.split("\n")) for v in cells
     )

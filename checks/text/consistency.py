@@ -147,7 +147,11 @@ _ORG_NOUN = re.compile(r"科室|处室|内设机构|机构|下属|二级单位|�
 _ORG_PREFIX = re.compile(r"^.*?(?:中心|局|委员会|办公室|单位|部门)(?=核定|内设|现有|共有|下设|机关)")
 _ORG_FOLLOW = re.compile(r"核定|内设|现有|共有|下设|机关")
 _VERBS = frozenset(("核定", "现有", "共有", "下设", "内设"))  # a verb opening the subject is cut off
-_GENERIC = re.compile(r"支出|收入|预算|决算|数|为|年初|财政拨款|总|合计|金额|资金|经费|本年|的|比例")
+# a subject made of these words only is too vague to compare. No word begins another, so a text
+# splits into them in at most one way: a full match is what removing every match leaves empty.
+_ONLY_GENERIC = re.compile(
+    r"(?:支出|收入|预算|决算|数|为|年初|财政拨款|总|合计|金额|资金|经费|本年|的|比例)+"
+)
 # compiled at import: a CJK character class costs a 64K table while compiling, a peak in every check
 _CLOSE_PAREN = re.compile(r"[)）]")
 
@@ -157,13 +161,8 @@ def indicator_key(c: Claim, subjects: dict[str, str | None] | None = None) -> tu
     (`subjects`: measured_subject's answers so far in this run)."""
     if c.value is None or c.approx or c.role == "prior":
         return None
-    if c.kind == Kind.AMOUNT and c.is_money:
-        fam = "万元"
-    elif c.kind == Kind.COUNT and (
-        c.unit in _STAFF_UNITS or (c.unit == "个" and _ORG_NOUN.search(c.noun or ""))
-    ):
-        fam = c.unit or ""
-    else:
+    fam = _unit_family(c)
+    if fam is None:
         return None
     if subjects is None:
         s = measured_subject(c.subject)
@@ -174,10 +173,22 @@ def indicator_key(c: Claim, subjects: dict[str, str | None] | None = None) -> tu
     return None if s is None else (s, fam, c.noun or "")
 
 
+def _unit_family(c: Claim) -> str | None:
+    """万元 for an amount of money, the unit for a count of staff, vehicles or offices; None for
+    other figures, which W-8 does not compare."""
+    if c.kind == Kind.AMOUNT and c.is_money:
+        return "万元"
+    if c.kind == Kind.COUNT and (
+        c.unit in _STAFF_UNITS or (c.unit == "个" and _ORG_NOUN.search(c.noun or ""))
+    ):
+        return c.unit or ""
+    return None
+
+
 def measured_subject(subject: str) -> str | None:
     """What a figure's subject says it measures, without fillers, the organisation and verbs before
     it and 在职 after it; None when too vague to compare."""
-    s = clean_subject(subject)
+    s = cleaned = clean_subject(subject)
     if ")" in s or "）" in s:
         opened = s.count("(") + s.count("（")
         if opened < s.count(")") + s.count("）"):
@@ -188,36 +199,59 @@ def measured_subject(subject: str) -> str | None:
         s = s[2:]
     if s.endswith("在职"):
         s = s[:-2]
-    s = clean_subject(s)
-    if len(s) < 2 or not _GENERIC.sub("", s):
+    # clean again what the cuts left: clean_subject does not always finish in one call (a quote
+    # before a link it cut stays), but a subject it left as it was it leaves so again
+    if s != cleaned or cleaned != subject:
+        s = clean_subject(s)
+    if len(s) < 2 or _ONLY_GENERIC.fullmatch(s):
         return None
     return s
 
 
+_PART_NAMES = {
+    "explanation": "情况说明",
+    "overview": "部门概况",
+    "perf_overall": "整体支出绩效评价报告",
+    "perf_project": "项目支出绩效评价报告",
+}
+
+
 def _place(p: Paragraph) -> str:
-    kind = {
-        "explanation": "情况说明",
-        "overview": "部门概况",
-        "perf_overall": "整体支出绩效评价报告",
-        "perf_project": "项目支出绩效评价报告",
-    }.get(p.part_kind, p.part or p.sheet)
+    kind = _PART_NAMES.get(p.part_kind, p.part or p.sheet)
     sec = "".join(p.section)
     return f"{kind}{sec}" if sec else kind
+
+
+def _indicator_groups(claims: list[Claim]) -> dict[tuple[str, str, str], list[Claim]]:
+    """The claims outside the glossary by indicator_key, keys in the order they first appear."""
+    groups: dict[tuple[str, str, str], list[Claim]] = {}
+    subjects: dict[str, str | None] = {}  # a subject repeats (部门概况 quoted in the 绩效 report)
+    measured = (Kind.AMOUNT, Kind.COUNT)  # the only kinds _unit_family keeps: the others skip the call
+    for c in claims:
+        # indicator_key, inline: most claims fail its first tests
+        if (
+            c.kind not in measured
+            or c.value is None
+            or c.approx
+            or c.role == "prior"
+            or c.paragraph.part_kind == "glossary"
+        ):
+            continue
+        fam = _unit_family(c)
+        if fam is None:
+            continue
+        s = subjects.get(c.subject, ...)  # type: ignore[arg-type]
+        if s is ...:
+            s = subjects[c.subject] = measured_subject(c.subject)
+        if s is not None:
+            groups.setdefault((s, fam, c.noun or ""), []).append(c)
+    return groups
 
 
 def check_repeated(claims: list[Claim], tally: Tally | None = None) -> Tally:
     """W-8: a person/vehicle count or a named amount quoted with different values in different sections."""
     tally = Tally() if tally is None else tally
-    groups: dict[tuple[str, str, str], list[Claim]] = {}
-    subjects: dict[str, str | None] = {}  # a subject repeats (部门概况 quoted in the 绩效 report)
-    measured = (Kind.AMOUNT, Kind.COUNT)  # the only kinds indicator_key keys: the others skip the call
-    for c in claims:
-        if c.kind not in measured or c.value is None or c.approx or c.paragraph.part_kind == "glossary":
-            continue  # (indicator_key's own first test, without the call)
-        key = indicator_key(c, subjects)
-        if key:
-            groups.setdefault(key, []).append(c)
-    for (subject, fam, noun), cs in groups.items():
+    for (subject, fam, noun), cs in _indicator_groups(claims).items():
         if len(cs) < 2:
             continue  # quoted once: nothing to compare (most figures)
         places = {(c.paragraph.part, c.paragraph.section) for c in cs}

@@ -152,7 +152,9 @@ class _Sectioner:
         if "部分" in t and _PART_NO.match(t):
             self.levels, self.section, self.heading = (), (), ""
             return hm
-        if _is_title(t, hm):
+        # _is_title's and _is_heading_line's first tests: most lines are long or numbered headings
+        short = len(t) <= 40
+        if short and hm is None and _is_title(t, hm):
             self.part, self.levels, self.section, self.heading = t, (), (), ""
             self.part_kind = part_kind(t)
             return hm
@@ -163,7 +165,7 @@ class _Sectioner:
             k = bisect_left(self.levels, level)
             self.levels = (*self.levels[:k], level)
             self.section = (*self.section[:k], marker)
-        if _is_heading_line(t, hm):
+        if short and _is_heading_line(t, hm):
             self.heading = t
         return hm
 
@@ -345,8 +347,6 @@ def _has_prose(cells: list[object]) -> bool:
 
 def _cell_lines(v: str) -> list[str]:
     """The lines of a cell holding text, stripped, without blank ones."""
-    if "\n" not in v:  # the usual cell: one line, nothing to join
-        return [v.strip()]
     return [t for line in join_broken_lines(v.split("\n")) if (t := line.strip())]
 
 
@@ -363,13 +363,14 @@ def _sheet_paragraphs(sheet: SheetGrid, start_index: int) -> list[Paragraph]:
     sectioner = _Sectioner(name)
     out: list[Paragraph] = []
     for r, row in enumerate(sheet.rows):
-        for c, v in enumerate(row):  # noqa: B007 - the first cell holding text: c and v are kept
-            if isinstance(v, str) and v.strip():
+        for c, v in enumerate(row):  # noqa: B007 - the first cell holding text: c, v and stripped are kept
+            if isinstance(v, str) and (stripped := v.strip()):
                 break
         else:
             continue
         address = _address(r, c)  # shared by the cell's lines
-        for t in _cell_lines(v):
+        # the usual cell holds one line: nothing to join, already stripped
+        for t in _cell_lines(v) if "\n" in v else (stripped,):
             hm = sectioner.feed(t)
             out.append(
                 Paragraph(  # by position: the fields in their order (keywords cost more)

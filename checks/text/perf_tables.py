@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter
 
 from checks.grid import SheetGrid
 
@@ -20,6 +21,7 @@ _UNIT_NOTE = re.compile(r"单位[：:]([^，。]*)")
 _HEADER_YEAR = re.compile(r"(\d{4})年")
 _MAX_IN_NAME = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[）)]")
 _BLANK_OR_HEADER = frozenset(("", "指标"))  # a score-table row holding only these says nothing
+_NO_LEVEL: tuple[str, Decimal | None] = ("", None)  # a row that names no indicator at a level
 _NUMERIC = re.compile(r"^-?\d{1,3}(?:,\d{3})*(?:\.\d+)?$|^-?\d+(?:\.\d+)?$")
 
 
@@ -57,6 +59,8 @@ def to_number(v: object) -> tuple[Decimal, int] | None:
     if v is None or isinstance(v, bool):
         return None
     if isinstance(v, float):
+        if v.is_integer() and 0 < abs(v) < 1e15:
+            return Decimal(int(v)), 0  # what the general path below gives a whole number, sooner
         d = Decimal(repr(v)).normalize()
         exp = d.as_tuple().exponent
         if not isinstance(exp, int):  # inf, nan
@@ -66,7 +70,11 @@ def to_number(v: object) -> tuple[Decimal, int] | None:
         return d, -exp
     if isinstance(v, int):
         return Decimal(v), 0  # an integer's exponent is 0
-    s = norm(v)
+    return text_number(norm(v))
+
+
+def text_number(s: str) -> tuple[Decimal, int] | None:
+    """`to_number` of text already normalised by `norm` (a `normed_rows` cell)."""
     if not is_number_text(s):
         return None
     # the decimals as printed: what Decimal(s)'s exponent says, read off the text
@@ -136,7 +144,11 @@ def _title(grid: SheetGrid, header_row: int) -> str:
 
 def normed_rows(grid: SheetGrid) -> list[list[str]]:
     """Every cell of the grid as `norm` text: what both table parsers read, made once per grid."""
-    return [[norm(v) for v in row] for row in grid.rows]
+    # blank and text cells, most of a sheet, are normalised inline: a call per cell costs more
+    return [
+        ["" if v is None else "".join(v.split()) if type(v) is str else norm(v) for v in row]
+        for row in grid.rows
+    ]
 
 
 def _find_header(normed: list[list[str]]) -> tuple[int, dict[str, int], list[int]] | None:
@@ -158,6 +170,22 @@ def _find_header(normed: list[list[str]]) -> tuple[int, dict[str, int], list[int
             maxcols = [c for c, t in enumerate(cells) if t == "分值"]
             return r, cols, maxcols
     return None
+
+
+def _split_max(text: str, max_text: str) -> tuple[str, Decimal | None]:
+    """An indicator's name without its '（4分）', and its maximum: the 分值 cell's number, else the
+    one in the name (`max_text`: the normalised 分值 cell, '' without a 分值 column)."""
+    m = _MAX_IN_NAME.search(text) if "分" in text else None
+    name = _MAX_IN_NAME.sub("", text) if m else text
+    mx = text_number(max_text) if max_text else None  # an empty cell is no number: skip the call
+    if mx is not None:
+        return name, mx[0]
+    return name, Decimal(m.group(1)) if m else None
+
+
+def _joined(before: str, cell: object) -> str:
+    """A text column's lines of one item: the rows it spans, each as the cell prints it."""
+    return (before + "\n" + str(cell).strip()).strip()
 
 
 def parse_score_table(grid: SheetGrid, normed: list[list[str]] | None = None) -> ScoreTable | None:
@@ -183,61 +211,59 @@ def parse_score_table(grid: SheetGrid, normed: list[list[str]] | None = None) ->
     g2: ScoreGroup | None = None
     item: ScoreItem | None = None
 
-    def cell(texts: list[str], c: int | None) -> str:
-        return texts[c] if c is not None and c < len(texts) else ""
-
-    def split_max(text: str, key: str, texts: list[str]) -> tuple[str, Decimal | None]:
-        if not text and key not in max_col:
-            return text, None  # most rows leave the upper levels blank
-        m = _MAX_IN_NAME.search(text) if "分" in text else None
-        name = _MAX_IN_NAME.sub("", text) if m else text
-        max_text = cell(texts, max_col.get(key)) if key in max_col else ""
-        mx = to_number(max_text) if max_text else None  # an empty cell is no number: skip the call
-        if mx is not None:
-            return name, mx[0]
-        return name, Decimal(m.group(1)) if m else None
-
-    text_cols = [(key, cols[key]) for key in ("criterion", "formula") if key in cols]  # attr = column key
-    c1, c2, c3 = cols["l1"], cols.get("l2"), cols["l3"]  # the level columns, read on every row
+    # the cells every row is read at, in one call: columns a row lacks (and a table lacks, -1)
+    # read blank from the padding
+    c1, c3 = cols["l1"], cols["l3"]
+    read = [c1, max_col.get("l1"), cols.get("l2"), max_col.get("l2"), c3, max_col.get("l3")]
+    read += [cols.get("criterion"), cols.get("formula"), sc]
+    row_cells = itemgetter(*(-1 if c is None else c for c in read))
+    padding = [""] * (max(read, key=lambda c: -1 if c is None else c) + 1)
+    has_l2, has_max3 = "l2" in cols, "l3" in max_col
     for r in range(hr + 1, grid.n_rows):
         row = grid.rows[r]
-        texts = normed[r]  # every column below reads these
-        if not any(texts) or set(texts) <= _BLANK_OR_HEADER:
+        texts = normed[r]
+        if set(texts) <= _BLANK_OR_HEADER:  # (a blank row too)
             continue
-        n1, m1 = split_max(cell(texts, c1), "l1", texts)
+        t1, max1, t2, max2, t3, max3, criterion, formula, score_text = row_cells(texts + padding)
+        n1, m1 = _split_max(t1, max1) if t1 or max1 else _NO_LEVEL  # most rows leave the upper levels blank
         if n1 or m1 is not None:
             if g1 is None or (n1 and n1 != g1.name) or (not n1 and m1 is not None):
-                g1 = ScoreGroup(1, n1, m1, r, cols["l1"])
+                g1 = ScoreGroup(1, n1, m1, r, c1)
                 groups.append(g1)
                 g2 = None
-        if c2 is not None:
-            n2, m2 = split_max(cell(texts, c2), "l2", texts)
+        if has_l2 and (t2 or max2):
+            n2, m2 = _split_max(t2, max2)
             if (n2 or m2 is not None) and g1 is not None:
                 if g2 is None or (n2 and n2 != g2.name) or (not n2 and m2 is not None):
                     g2 = ScoreGroup(2, n2, m2, r, cols["l2"])
                     g1.children.append(g2)
-        n3, m3 = split_max(cell(texts, c3), "l3", texts)
+        n3, m3 = _split_max(t3, max3) if t3 or max3 else _NO_LEVEL
         if n3:
             # (the last item is in g2 only as its last: items are ScoreItems, and `in` would compare fields)
-            if item is not None and m3 is None and "l3" in max_col and g2 is not None and g2.items and g2.items[-1] is item:
+            if (
+                item is not None
+                and m3 is None
+                and has_max3
+                and g2 is not None
+                and g2.items
+                and g2.items[-1] is item
+            ):
                 item.name = f"{item.name}/{n3}"  # shares a merged 分值 cell with the row above
             else:
-                item = ScoreItem(
-                    n3, g1.name if g1 else "", g2.name if g2 else "", m3, row=r, name_col=cols["l3"]
-                )
+                item = ScoreItem(n3, g1.name if g1 else "", g2.name if g2 else "", m3, row=r, name_col=c3)
                 items.append(item)
                 (g2 or g1 or ScoreGroup(1, "", None, r, 0)).items.append(item)
         if item is None:
             continue
-        for attr, c in text_cols:
-            if cell(texts, c):
-                setattr(item, attr, (getattr(item, attr) + "\n" + str(row[c]).strip()).strip())
+        if criterion:
+            item.criterion = _joined(item.criterion, row[cols["criterion"]])
+        if formula:
+            item.formula = _joined(item.formula, row[cols["formula"]])
         if item.score is None:
-            t = cell(texts, sc)
-            got = to_number(t) if t else None  # an empty cell is no number: skip the call
+            got = text_number(score_text) if score_text else None  # an empty cell is no number: skip the call
             at = (r, sc)
             if got is None and len(row) <= sc and row:
-                got = to_number(cell(texts, len(row) - 1)) if len(row) - 1 > last_level_col else None
+                got = text_number(texts[-1]) if len(row) - 1 > last_level_col else None
                 at = (r, len(row) - 1)
             if got is not None:
                 item.score, item.score_decimals = got
@@ -273,7 +299,9 @@ class BaseData:
     _found: dict[tuple[str, str | tuple[str, ...]], Fact | None] = field(
         default_factory=dict, compare=False, repr=False
     )
-    _rows: dict[str, list[Fact]] = field(default_factory=dict, compare=False, repr=False)  # _labelled's answers
+    _rows: dict[str, list[Fact]] = field(
+        default_factory=dict, compare=False, repr=False
+    )  # _labelled's answers
 
     def get(self, label: str, header: str | tuple[str, ...]) -> Fact | None:
         """First fact whose row label and column header match the regexes (a tuple of header

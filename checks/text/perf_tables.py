@@ -344,12 +344,53 @@ _LABEL_NOISE = re.compile(r"^(?:[一二三四五六七八九十\d]+[、.．]|其
 
 
 def _clean_label(s: str) -> str:
+    """A row label (normalised text) without its numbering, '其中：' or trailing colon."""
     prev = None
-    s = norm(s)
     while prev != s:
         prev = s
         s = _LABEL_NOISE.sub("", s)
     return s
+
+
+# All the cells of a sheet in one string, each between two _SEPs, to ask about every cell with one
+# search: _SEP is whitespace to str.split, so `norm` leaves none inside a cell.
+_SEP = "\x1f"
+_YEAR_CELL = re.compile(_SEP + _YEAR_COLUMN.pattern + _SEP)  # a cell _YEAR_COLUMN fullmatches
+_DASHES = ("——", "—", "-")
+
+
+def _all_cells(normed: list[list[str]]) -> str:
+    return _SEP + _SEP.join(_SEP.join(row) for row in normed) + _SEP
+
+
+def _is_base_sheet(flat: list[str], cells: str) -> bool:
+    """Titled a 基础数据表, or laid out as one; and with amount columns (`cells`: `_all_cells`)."""
+    # (each search on `cells` only rules out: a hit is judged cell by cell)
+    titled = "基础数据" in cells and any("基础数据" in t and len(t) <= 30 for t in flat)
+    # untitled: still the 绩效 layout (三公经费 and 公用经费 rows under 'YYYY年决算数' columns),
+    # never a 公开07表 whose 三公 columns say just 预算数/决算数
+    if not titled and not (
+        _SEP + "三公经费" in cells and _SEP + "公用经费" in cells and _YEAR_CELL.search(cells)
+    ):
+        return False
+    return _AMOUNT_HEADER.search(cells) is not None and any(
+        len(t) <= 20 and _AMOUNT_HEADER.search(t) for t in flat
+    )
+
+
+def _unit(flat: list[str], cells: str) -> str:
+    """The money unit the first '单位：…' note names (万元 when none does)."""
+    if "单位" in cells:
+        for t in flat:
+            m = _UNIT_NOTE.search(t) if "单位" in t else None
+            if m:
+                return "万元" if "万元" in m.group(1) else ("元" if "元" in m.group(1) else "万元")
+    return "万元"
+
+
+def _is_figure(t: str) -> bool:
+    """A normalised cell a data row holds: a number, a percentage or a dash."""
+    return is_number_text(t) or t.endswith("%") or t in _DASHES
 
 
 def parse_base_data(grid: SheetGrid, normed: list[list[str]] | None = None) -> BaseData | None:
@@ -357,43 +398,29 @@ def parse_base_data(grid: SheetGrid, normed: list[list[str]] | None = None) -> B
     (`normed`: its `normed_rows`, when the caller has them)."""
     normed = normed_rows(grid) if normed is None else normed  # each cell normalised once
     flat = [t for row in normed for t in row]
-    titled = any("基础数据" in t and len(t) <= 30 for t in flat)
-    # untitled: still the 绩效 layout (三公经费 and 公用经费 rows under 'YYYY年决算数' columns),
-    # never a 公开07表 whose 三公 columns say just 预算数/决算数
-    laid_out = (
-        any(t.startswith("三公经费") for t in flat)
-        and any(t.startswith("公用经费") for t in flat)
-        and any(_YEAR_COLUMN.fullmatch(t) for t in flat)
-    )
-    if not (titled or laid_out):
+    cells_text = _all_cells(normed)
+    if not _is_base_sheet(flat, cells_text):
         return None
-    if not any(len(t) <= 20 and _AMOUNT_HEADER.search(t) for t in flat):
-        return None
-    unit = "万元"
-    for t in flat:
-        m = _UNIT_NOTE.search(t) if "单位" in t else None
-        if m:
-            unit = "万元" if "万元" in m.group(1) else ("元" if "元" in m.group(1) else unit)
-            break
+    unit = _unit(flat, cells_text)
     facts: list[Fact] = []
     headers: list[str] = []
     group = ""
     for r, row in enumerate(grid.rows):
         cells = normed[r]  # to_number and _clean_label normalise first: the normalised text will do
         rest = cells[1:]
-        numeric = [is_number_text(t) or t.endswith("%") or t in ("——", "—", "-") for t in rest]
-        if len(cells) >= 3 and any(rest) and not any(numeric):
-            headers = cells
-            group = _clean_label(cells[0])
+        if not any(_is_figure(t) for t in rest):
+            if len(cells) >= 3 and any(rest):  # a header row: the labels of the rows below
+                headers = cells
+                group = _clean_label(cells[0])
             continue
-        if not headers or not any(numeric):
+        if not headers:
             continue
         label = _clean_label(cells[0]) or group
         for c, v in enumerate(row[1:], start=1):
             h = headers[c] if c < len(headers) else ""
             t = cells[c]
             pct = t.endswith("%")
-            got = to_number(t[:-1] if pct else v)
+            got = text_number(t[:-1] if pct else t) if pct or type(v) is str else to_number(v)
             if got and not pct and isinstance(v, float) and "率" in h and abs(got[0]) <= 2:
                 # a percent-formatted cell holds the fraction (0.678 shows as 67.8%)
                 got, pct, t = (got[0] * 100, max(0, got[1] - 2)), True, f"{(got[0] * 100).normalize()}%"

@@ -299,39 +299,43 @@ class BaseData:
     _found: dict[tuple[str, str | tuple[str, ...]], Fact | None] = field(
         default_factory=dict, compare=False, repr=False
     )
-    _rows: dict[str, list[Fact]] = field(
-        default_factory=dict, compare=False, repr=False
-    )  # _labelled's answers
+    _rows: dict[str, list[Fact]] = field(default_factory=dict, compare=False, repr=False)  # _labelled's
+    # the facts of each row label, in table order (a row's columns share its label): built on first use
+    _by_label: dict[str, list[Fact]] = field(default_factory=dict, compare=False, repr=False)
 
     def get(self, label: str, header: str | tuple[str, ...]) -> Fact | None:
         """First fact whose row label and column header match the regexes (a tuple of header
         regexes: any of them, as their alternation would, without compiling one during the check)."""
         key = (label, header)
-        if key not in self._found:
-            self._found[key] = self._get(label, header)
-        return self._found[key]
+        found = self._found
+        if key not in found:
+            found[key] = self._get(label, header)
+        return found[key]
 
     def _get(self, label: str, header: str | tuple[str, ...]) -> Fact | None:
         header_rxs = [_compiled(h) for h in header] if isinstance(header, tuple) else [_compiled(header)]
         for f in self._labelled(label):
-            if any(rx.search(f.header) for rx in header_rxs):
-                return f
+            for rx in header_rxs:
+                if rx.search(f.header):
+                    return f
         return None
 
     def _labelled(self, label: str) -> list[Fact]:
         """The facts whose row label the regex finds, in table order: a label is asked for with
-        several headers, and a row's label is shared by its columns (each label searched once)."""
+        several headers (each label regex searched once, over the distinct labels)."""
         got = self._rows.get(label)
         if got is None:
+            by_label = self._by_label
+            if not by_label:
+                for f in self.facts:
+                    by_label.setdefault(f.label, []).append(f)
             rx = _compiled(label)
-            found: dict[str, bool] = {}
-            got = []
-            for f in self.facts:
-                hit = found.get(f.label)
-                if hit is None:
-                    hit = found[f.label] = rx.search(f.label) is not None
-                if hit:
-                    got.append(f)
+            hits = [lab for lab in by_label if rx.search(lab)]
+            if len(hits) <= 1:
+                got = by_label[hits[0]] if hits else []
+            else:  # several labels: their facts interleaved as the table has them
+                wanted = set(hits)
+                got = [f for f in self.facts if f.label in wanted]
             self._rows[label] = got
         return got
 

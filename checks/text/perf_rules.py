@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from checks.text.claims import Claim, Kind
 from checks.text.interval import HUNDRED, Interval, round_half_up
+from checks.text.paragraphs import Paragraph
 from checks.text.perf_tables import BaseData, Fact, precompile
 
 _N = r"(-?\d+(?:\.\d+)?)"
@@ -32,7 +33,9 @@ _THRESHOLDS = tuple(
         rf"以{_N}%为标准",
     )
 )
-_DEDUCTION = re.compile(rf"每(超过[（(]降低[）)]|超过|超出|高于|低于|降低)(一个百分点|{_N}(?:%|个百分点))扣{_N}分")
+_DEDUCTION = re.compile(
+    rf"每(超过[（(]降低[）)]|超过|超出|高于|低于|降低)(一个百分点|{_N}(?:%|个百分点))扣{_N}分"
+)
 
 
 @dataclass(frozen=True)
@@ -239,13 +242,7 @@ def _budget_completion(x: PerfInputs) -> Computed:
 
 def _text_budget_adjustment(claims: list[Claim]) -> tuple[Claim, Claim] | None:
     """(年初预算, 本年追加) from '年初…支出预算1079万元， 2018年增加187.53万元'."""
-    by_p: dict[int, list[Claim]] = {}
-    for c in claims:
-        if c.paragraph.part_kind in ("perf_overall", "perf_project", ""):
-            by_p.setdefault(id(c.paragraph), []).append(c)
-    for cs in by_p.values():
-        if "年初" not in cs[0].paragraph.text:
-            continue
+    for cs in _claims_by_budget_paragraph(claims):
         for k, c in enumerate(cs):
             if c.kind == Kind.CHANGE and c.sign == 1 and c.compare_to is None and c.is_money:
                 budgets = [b for b in cs[:k] if b.role == "budget" and b.is_money and not b.approx]
@@ -253,6 +250,23 @@ def _text_budget_adjustment(claims: list[Claim]) -> tuple[Claim, Claim] | None:
                     base = next((b for b in reversed(budgets) if "支出" in b.subject), budgets[-1])
                     return base, c
     return None
+
+
+def _claims_by_budget_paragraph(claims: list[Claim]) -> list[list[Claim]]:
+    """The claims of each 绩效 (or unplaced) paragraph that speaks of 年初, paragraphs in the order
+    of their first claims."""
+    by_p: dict[int, list[Claim]] = {}
+    last: Paragraph | None = None
+    into: list[Claim] | None = None  # the list of `last`'s claims, None for a paragraph not wanted
+    for c in claims:
+        p = c.paragraph
+        if p is not last:  # a paragraph's claims come together: judge each paragraph once per run
+            last = p
+            wanted = p.part_kind in ("perf_overall", "perf_project", "") and "年初" in p.text
+            into = by_p.setdefault(id(p), []) if wanted else None
+        if into is not None:
+            into.append(c)
+    return list(by_p.values())
 
 
 def _budget_control(x: PerfInputs) -> Computed:
@@ -271,6 +285,7 @@ def _budget_control(x: PerfInputs) -> Computed:
 
 def _building(actual_rx: str, approved_rx: str, what: str) -> Callable[[PerfInputs], Computed]:
     precompile(actual_rx, approved_rx)
+
     def compute(x: PerfInputs) -> Computed:
         actual = _fact(x.base, _BUILDING_ROW, actual_rx)
         approved = _fact(x.base, _BUILDING_ROW, approved_rx)

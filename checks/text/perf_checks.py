@@ -63,14 +63,14 @@ def _item_cell(t: ScoreTable, item: ScoreItem) -> CellRef:
 
 
 def _check_maxima(t: ScoreTable, tally: Tally) -> None:
-    def judge(parent: ScoreGroup, kids: list[tuple[str, Decimal | None]], level: str) -> None:
-        if parent.max_score is None or not kids or any(m is None for _, m in kids):
+    def judge(parent: ScoreGroup, maxima: list[Decimal | None], level: str) -> None:
+        if parent.max_score is None or not maxima or None in maxima:
             return
-        total = sum((m for _, m in kids if m is not None), Decimal(0))
+        total = sum(maxima, Decimal(0))  # (none is None: ruled out above)
         if total == parent.max_score:
             tally.ok("W-10")
             return
-        parts = "＋".join(_n(m) for _, m in kids if m is not None)
+        parts = "＋".join(_n(m) for m in maxima if m is not None)
         tally.fail(
             _finding(
                 "W-10",
@@ -84,10 +84,10 @@ def _check_maxima(t: ScoreTable, tally: Tally) -> None:
     for g1 in t.groups:
         if g1.children:
             for g2 in g1.children:
-                judge(g2, [(i.name, i.max_score) for i in g2.items], "二级指标")
-            judge(g1, [(g.name, g.max_score) for g in g1.children], "一级指标")
+                judge(g2, [i.max_score for i in g2.items], "二级指标")
+            judge(g1, [g.max_score for g in g1.children], "一级指标")
         else:
-            judge(g1, [(i.name, i.max_score) for i in g1.items], "一级指标")
+            judge(g1, [i.max_score for i in g1.items], "一级指标")
     for item in t.items:
         if item.score is None or item.max_score is None:
             continue
@@ -157,7 +157,7 @@ def _check_indicators(t: ScoreTable, inputs: PerfInputs, tally: Tally) -> None:
                 )
             )
             continue
-        scoring = parse_scoring(item.criterion, item.max_score)
+        scoring = None if isinstance(got, NoProject) else parse_scoring(item.criterion, item.max_score)
         if isinstance(got, NoProject):
             lo = hi = item.max_score
             basis = got.reason
@@ -218,6 +218,8 @@ def _check_indicators(t: ScoreTable, inputs: PerfInputs, tally: Tally) -> None:
             tally.ok("W-10")
             continue
         want = _n(lo) if lo == hi else f"{_n(lo)}～{_n(hi)}"
+        if scoring is None:  # (a NoProject's rule, read only now that its message quotes it)
+            scoring = parse_scoring(item.criterion, item.max_score)
         rule_txt = "".join(scoring.text.split()) if scoring else "无项目按满分计"
         tally.fail(
             _finding(

@@ -38,7 +38,10 @@ _DEDUCTION = re.compile(
 )
 
 
-@dataclass(frozen=True)
+# Band, Scoring and the indicator inputs and results below are values, but not frozen: a frozen
+# dataclass builds several times slower, and they are made on every run; nothing assigns to one,
+# and unsafe_hash keeps the hash a frozen one would have.
+@dataclass(slots=True, unsafe_hash=True)
 class Band:
     lo: Decimal | None
     lo_incl: bool
@@ -54,7 +57,7 @@ class Band:
         return True
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)  # a value (see Band)
 class Scoring:
     full: Decimal
     text: str  # the rule as the table states it
@@ -123,7 +126,7 @@ def parse_scoring(text: str, full: Decimal) -> Scoring | None:
 # --- indicator inputs --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)  # a value (see Band)
 class Operand:
     label: str  # as the message names it, e.g. '2018年决算数'
     value: Decimal
@@ -135,19 +138,19 @@ class Operand:
         return Interval.printed(self.value, self.decimals)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)  # a value (see Band)
 class Ratio:
     num: Operand
     den: Operand
     printed: Fact | None = None  # the rate as the 基础数据表 prints it, if it does
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)  # a value (see Band)
 class NoProject:
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)  # a value (see Band)
 class Missing:
     reason: str
 
@@ -155,7 +158,7 @@ class Missing:
 Computed = Ratio | NoProject | Missing
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)  # a value (see Band)
 class PerfInputs:
     base: BaseData | None
     year: int | None
@@ -334,12 +337,13 @@ INDICATORS: tuple[Indicator, ...] = (
 
 
 _INDICATOR_RES = tuple((re.compile(ind.pattern), ind) for ind in INDICATORS)
+_ANY_INDICATOR = re.compile("|".join(f"(?:{ind.pattern})" for ind in INDICATORS))  # one search rules out
 
 
 def indicator_for(name: str) -> Indicator | None:
-    if "率" not in name:  # every indicator is a rate: most names are ruled out here
-        return None
-    for rx, ind in _INDICATOR_RES:
+    if "率" not in name or not _ANY_INDICATOR.search(name):  # every indicator is a rate: most names
+        return None  # are ruled out here, and the other rates of the tables by one search
+    for rx, ind in _INDICATOR_RES:  # the first indicator in order, wherever the search found one
         if rx.search(name):
             return ind
     return None

@@ -75,12 +75,14 @@ def to_number(v: object) -> tuple[Decimal, int] | None:
 
 def text_number(s: str) -> tuple[Decimal, int] | None:
     """`to_number` of text already normalised by `norm` (a `normed_rows` cell)."""
+    if not s or (s[0] != "-" and not s[0].isdecimal()):  # what _NUMERIC opens with: most text fails here
+        return None
     # most figures are plain, '5.0' or '-12': _NUMERIC's second form, told by str methods sooner
     # (isdecimal is what \d matches)
-    int_part, dot, fraction = (s[1:] if s[:1] == "-" else s).partition(".")
+    int_part, dot, fraction = (s[1:] if s[0] == "-" else s).partition(".")
     if int_part.isdecimal() and (not dot or fraction.isdecimal()):
         return Decimal(s), len(fraction)
-    if not is_number_text(s):
+    if _NUMERIC.match(s) is None:
         return None
     # the decimals as printed: what Decimal(s)'s exponent says, read off the text
     try:

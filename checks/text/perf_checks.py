@@ -63,14 +63,14 @@ def _item_cell(t: ScoreTable, item: ScoreItem) -> CellRef:
 
 
 def _check_maxima(t: ScoreTable, tally: Tally) -> None:
-    def judge(parent: ScoreGroup, kids: list[tuple[str, Decimal | None]], level: str) -> None:
-        if parent.max_score is None or not kids or any(m is None for _, m in kids):
+    def judge(parent: ScoreGroup, maxima: list[Decimal | None], level: str) -> None:
+        if parent.max_score is None or not maxima or None in maxima:
             return
-        total = sum((m for _, m in kids if m is not None), Decimal(0))
+        total = sum(maxima, Decimal(0))  # (none is None: ruled out above)
         if total == parent.max_score:
             tally.ok("W-10")
             return
-        parts = "＋".join(_n(m) for _, m in kids if m is not None)
+        parts = "＋".join(_n(m) for m in maxima if m is not None)
         tally.fail(
             _finding(
                 "W-10",
@@ -84,10 +84,10 @@ def _check_maxima(t: ScoreTable, tally: Tally) -> None:
     for g1 in t.groups:
         if g1.children:
             for g2 in g1.children:
-                judge(g2, [(i.name, i.max_score) for i in g2.items], "二级指标")
-            judge(g1, [(g.name, g.max_score) for g in g1.children], "一级指标")
+                judge(g2, [i.max_score for i in g2.items], "二级指标")
+            judge(g1, [g.max_score for g in g1.children], "一级指标")
         else:
-            judge(g1, [(i.name, i.max_score) for i in g1.items], "一级指标")
+            judge(g1, [i.max_score for i in g1.items], "一级指标")
     for item in t.items:
         if item.score is None or item.max_score is None:
             continue
@@ -157,7 +157,7 @@ def _check_indicators(t: ScoreTable, inputs: PerfInputs, tally: Tally) -> None:
                 )
             )
             continue
-        scoring = parse_scoring(item.criterion, item.max_score)
+        scoring = None if isinstance(got, NoProject) else parse_scoring(item.criterion, item.max_score)
         if isinstance(got, NoProject):
             lo = hi = item.max_score
             basis = got.reason
@@ -218,6 +218,8 @@ def _check_indicators(t: ScoreTable, inputs: PerfInputs, tally: Tally) -> None:
             tally.ok("W-10")
             continue
         want = _n(lo) if lo == hi else f"{_n(lo)}～{_n(hi)}"
+        if scoring is None:  # (a NoProject's rule, read only now that its message quotes it)
+            scoring = parse_scoring(item.criterion, item.max_score)
         rule_txt = "".join(scoring.text.split()) if scoring else "无项目按满分计"
         tally.fail(
             _finding(
@@ -241,7 +243,7 @@ def check_score_tables(
     """W-10 over every 绩效评价表."""
     tally = Tally() if tally is None else tally
     inputs = PerfInputs(base, year, claims)
-    scores = [c for c in claims if c.kind == Kind.SCORE]  # what _check_total reads, picked once for all tables
+    scores = [c for c in claims if c.kind == Kind.SCORE]  # what _check_total reads, once for all tables
     for t in tables:
         _check_maxima(t, tally)
         _check_total(t, scores, tally)
@@ -265,9 +267,16 @@ BASE_LINKS: tuple[tuple[str, str, str | None], ...] = (
     (r"^项目支出$", r"^项目支出$", None),
     (r"^公用经费$", r"^公用经费", None),
 )
-_GENERIC = re.compile(r"支出|收入|预算|决算|数|为|年初|财政拨款|总|合计|金额|资金|经费|本年|的")
+_GENERIC_WORDS = "支出|收入|预算|决算|数|为|年初|财政拨款|总|合计|金额|资金|经费|本年|的".split("|")
+_GENERIC = re.compile("|".join(_GENERIC_WORDS))
+_QUOTES = "“”\"'"
 # every subject pattern of BASE_LINKS contains one of these words: a subject without any links to no row
-_LINK_WORDS = re.compile(r"三公|公务用车|公车|出国|公务接待|项目支出|公用经费")
+_LINK_WORD_LIST = "三公|公务用车|公车|出国|公务接待|项目支出|公用经费".split("|")
+_LINK_WORDS = re.compile("|".join(_LINK_WORD_LIST))
+# a subject with any other character is not generic: the character outlives _GENERIC and the strip
+_GENERIC_CHARS = frozenset("".join(_GENERIC_WORDS) + _QUOTES)
+# so a subject naming a link word is never generic: each has such a character
+assert all(not _GENERIC_CHARS.issuperset(w) for w in _LINK_WORD_LIST)
 precompile(*(row_rx for row_rx, _, _ in BASE_LINKS))
 _LINK_RES = tuple(
     (row_rx, re.compile(subj_rx), re.compile(exclude) if exclude else None)
@@ -276,10 +285,29 @@ _LINK_RES = tuple(
 
 
 def _topic(c: Claim, claims_in_sentence: list[Claim]) -> str:
-    if _GENERIC.sub("", c.subject).strip("“”\"'"):
+    if _GENERIC.sub("", c.subject).strip(_QUOTES):
         return c.subject
     lead = next((x for x in claims_in_sentence if x.is_money and x.subject), None)
     return lead.subject if lead else c.subject
+
+
+def _linked_topic(c: Claim, sentences: dict[tuple[int, int], list[Claim]]) -> str | None:
+    """The claim's `_topic` if it has a link word (else None), worked out only as far as it must."""
+    if _LINK_WORDS.search(c.subject):
+        return c.subject  # its own topic: not generic (see _GENERIC_CHARS)
+    if not _GENERIC_CHARS.issuperset(c.subject):
+        return None  # its own topic, and without a link word
+    subject = _topic(c, sentences[(id(c.paragraph), c.sentence[0])])
+    return subject if _LINK_WORDS.search(subject) else None
+
+
+def _compared_amounts(claims: list[Claim]) -> list[Claim]:
+    """The money amounts of the text W-12 compares with the 基础数据表."""
+    return [
+        c for c in claims
+        if c.kind == Kind.AMOUNT and c.is_money and c.role != "prior" and not c.approx and not c.in_parens
+        and c.value is not None and c.paragraph.part_kind != "glossary"
+    ]  # fmt: skip
 
 
 def check_base_vs_text(
@@ -298,31 +326,33 @@ def check_base_vs_text(
         return tally
     scale = Decimal("0.0001") if base.unit == "元" else Decimal(1)
     sentences = (groups if groups is not None else ClaimGroups(claims)).by_sentence()
-    for c in claims:
-        if (
-            c.kind != Kind.AMOUNT or not c.is_money or c.role == "prior" or c.approx or c.in_parens
-            or c.value is None or c.paragraph.part_kind == "glossary"
-        ):  # fmt: skip
-            continue
-        subject = _topic(c, sentences[(id(c.paragraph), c.sentence[0])])
-        if not _LINK_WORDS.search(subject):
+    budget, final = rf"{y}年预算数", rf"{y}年决算数"  # the column a claim is read against, and the other
+    for c in _compared_amounts(claims):
+        subject = _linked_topic(c, sentences)
+        if subject is None:
             continue
         for row_rx, subj_rx, exclude in _LINK_RES:
             if not subj_rx.search(subject) or (exclude and exclude.search(subject)):
                 continue
-            col = "预算数" if c.role == "budget" else "决算数"
-            other = "决算数" if col == "预算数" else "预算数"
-            fact = base.get(row_rx, rf"{y}年{col}")
+            col, other = (budget, final) if c.role == "budget" else (final, budget)
+            fact = base.get(row_rx, col)
             if fact is None or fact.value is None:
                 break
-            _judge_base(c, fact, base.get(row_rx, rf"{y}年{other}"), scale, base, tally)
+            _judge_base(c, fact, (row_rx, other), scale, base, tally)
             break
     return tally
 
 
 def _judge_base(
-    c: Claim, fact: Fact, other: Fact | None, scale: Decimal, base: BaseData, tally: Tally
+    c: Claim,
+    fact: Fact,
+    other_column: tuple[str, str],
+    scale: Decimal,
+    base: BaseData,
+    tally: Tally,
 ) -> None:
+    """The claim against its fact; `other_column` (row and header regexes) names the row's other
+    column, which a wrong figure may match (looked up only then)."""
     assert fact.value is not None
     table_iv = Interval.printed(fact.value, fact.decimals, scale)
     if table_iv.overlaps(c.interval()):
@@ -333,6 +363,7 @@ def _judge_base(
     shown = f"{fmt_amount(fact.value, max(fact.decimals, 2))}{base.unit}"
     msg = f"文中“{c.subject}{c.printed}”，基础数据表“{fact.label}”{fact.header}为{shown}（{fmt_amount(wan, 2)}万元）"
     severity = None
+    other = base.get(*other_column)
     if (
         other is not None
         and other.value is not None

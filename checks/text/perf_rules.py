@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from checks.text.claims import Claim, Kind
 from checks.text.interval import HUNDRED, Interval, round_half_up
+from checks.text.paragraphs import Paragraph
 from checks.text.perf_tables import BaseData, Fact, precompile
 
 _N = r"(-?\d+(?:\.\d+)?)"
@@ -32,10 +33,15 @@ _THRESHOLDS = tuple(
         rf"以{_N}%为标准",
     )
 )
-_DEDUCTION = re.compile(rf"每(超过[（(]降低[）)]|超过|超出|高于|低于|降低)(一个百分点|{_N}(?:%|个百分点))扣{_N}分")
+_DEDUCTION = re.compile(
+    rf"每(超过[（(]降低[）)]|超过|超出|高于|低于|降低)(一个百分点|{_N}(?:%|个百分点))扣{_N}分"
+)
 
 
-@dataclass(frozen=True)
+# Band, Scoring and the indicator inputs and results below are values, but not frozen: a frozen
+# dataclass builds several times slower, and they are made on every run; nothing assigns to one,
+# and unsafe_hash keeps the hash a frozen one would have.
+@dataclass(slots=True, unsafe_hash=True)
 class Band:
     lo: Decimal | None
     lo_incl: bool
@@ -51,7 +57,7 @@ class Band:
         return True
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)  # a value (see Band)
 class Scoring:
     full: Decimal
     text: str  # the rule as the table states it
@@ -120,7 +126,7 @@ def parse_scoring(text: str, full: Decimal) -> Scoring | None:
 # --- indicator inputs --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)  # a value (see Band)
 class Operand:
     label: str  # as the message names it, e.g. '2018年决算数'
     value: Decimal
@@ -132,19 +138,19 @@ class Operand:
         return Interval.printed(self.value, self.decimals)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)  # a value (see Band)
 class Ratio:
     num: Operand
     den: Operand
     printed: Fact | None = None  # the rate as the 基础数据表 prints it, if it does
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)  # a value (see Band)
 class NoProject:
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)  # a value (see Band)
 class Missing:
     reason: str
 
@@ -152,7 +158,7 @@ class Missing:
 Computed = Ratio | NoProject | Missing
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)  # a value (see Band)
 class PerfInputs:
     base: BaseData | None
     year: int | None
@@ -239,13 +245,7 @@ def _budget_completion(x: PerfInputs) -> Computed:
 
 def _text_budget_adjustment(claims: list[Claim]) -> tuple[Claim, Claim] | None:
     """(年初预算, 本年追加) from '年初…支出预算1079万元， 2018年增加187.53万元'."""
-    by_p: dict[int, list[Claim]] = {}
-    for c in claims:
-        if c.paragraph.part_kind in ("perf_overall", "perf_project", ""):
-            by_p.setdefault(id(c.paragraph), []).append(c)
-    for cs in by_p.values():
-        if "年初" not in cs[0].paragraph.text:
-            continue
+    for cs in _claims_by_budget_paragraph(claims):
         for k, c in enumerate(cs):
             if c.kind == Kind.CHANGE and c.sign == 1 and c.compare_to is None and c.is_money:
                 budgets = [b for b in cs[:k] if b.role == "budget" and b.is_money and not b.approx]
@@ -253,6 +253,23 @@ def _text_budget_adjustment(claims: list[Claim]) -> tuple[Claim, Claim] | None:
                     base = next((b for b in reversed(budgets) if "支出" in b.subject), budgets[-1])
                     return base, c
     return None
+
+
+def _claims_by_budget_paragraph(claims: list[Claim]) -> list[list[Claim]]:
+    """The claims of each 绩效 (or unplaced) paragraph that speaks of 年初, paragraphs in the order
+    of their first claims."""
+    by_p: dict[int, list[Claim]] = {}
+    last: Paragraph | None = None
+    into: list[Claim] | None = None  # the list of `last`'s claims, None for a paragraph not wanted
+    for c in claims:
+        p = c.paragraph
+        if p is not last:  # a paragraph's claims come together: judge each paragraph once per run
+            last = p
+            wanted = p.part_kind in ("perf_overall", "perf_project", "") and "年初" in p.text
+            into = by_p.setdefault(id(p), []) if wanted else None
+        if into is not None:
+            into.append(c)
+    return list(by_p.values())
 
 
 def _budget_control(x: PerfInputs) -> Computed:
@@ -271,6 +288,7 @@ def _budget_control(x: PerfInputs) -> Computed:
 
 def _building(actual_rx: str, approved_rx: str, what: str) -> Callable[[PerfInputs], Computed]:
     precompile(actual_rx, approved_rx)
+
     def compute(x: PerfInputs) -> Computed:
         actual = _fact(x.base, _BUILDING_ROW, actual_rx)
         approved = _fact(x.base, _BUILDING_ROW, approved_rx)
@@ -319,12 +337,13 @@ INDICATORS: tuple[Indicator, ...] = (
 
 
 _INDICATOR_RES = tuple((re.compile(ind.pattern), ind) for ind in INDICATORS)
+_ANY_INDICATOR = re.compile("|".join(f"(?:{ind.pattern})" for ind in INDICATORS))  # one search rules out
 
 
 def indicator_for(name: str) -> Indicator | None:
-    if "率" not in name:  # every indicator is a rate: most names are ruled out here
-        return None
-    for rx, ind in _INDICATOR_RES:
+    if "率" not in name or not _ANY_INDICATOR.search(name):  # every indicator is a rate: most names
+        return None  # are ruled out here, and the other rates of the tables by one search
+    for rx, ind in _INDICATOR_RES:  # the first indicator in order, wherever the search found one
         if rx.search(name):
             return ind
     return None

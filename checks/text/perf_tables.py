@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter
 
 from checks.grid import SheetGrid
 
@@ -20,6 +21,7 @@ _UNIT_NOTE = re.compile(r"单位[：:]([^，。]*)")
 _HEADER_YEAR = re.compile(r"(\d{4})年")
 _MAX_IN_NAME = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[）)]")
 _BLANK_OR_HEADER = frozenset(("", "指标"))  # a score-table row holding only these says nothing
+_NO_LEVEL: tuple[str, Decimal | None] = ("", None)  # a row that names no indicator at a level
 _NUMERIC = re.compile(r"^-?\d{1,3}(?:,\d{3})*(?:\.\d+)?$|^-?\d+(?:\.\d+)?$")
 
 
@@ -57,6 +59,8 @@ def to_number(v: object) -> tuple[Decimal, int] | None:
     if v is None or isinstance(v, bool):
         return None
     if isinstance(v, float):
+        if v.is_integer() and 0 < abs(v) < 1e15:
+            return Decimal(int(v)), 0  # what the general path below gives a whole number, sooner
         d = Decimal(repr(v)).normalize()
         exp = d.as_tuple().exponent
         if not isinstance(exp, int):  # inf, nan
@@ -66,8 +70,19 @@ def to_number(v: object) -> tuple[Decimal, int] | None:
         return d, -exp
     if isinstance(v, int):
         return Decimal(v), 0  # an integer's exponent is 0
-    s = norm(v)
-    if not is_number_text(s):
+    return text_number(norm(v))
+
+
+def text_number(s: str) -> tuple[Decimal, int] | None:
+    """`to_number` of text already normalised by `norm` (a `normed_rows` cell)."""
+    if not s or (s[0] != "-" and not s[0].isdecimal()):  # what _NUMERIC opens with: most text fails here
+        return None
+    # most figures are plain, '5.0' or '-12': _NUMERIC's second form, told by str methods sooner
+    # (isdecimal is what \d matches)
+    int_part, dot, fraction = (s[1:] if s[0] == "-" else s).partition(".")
+    if int_part.isdecimal() and (not dot or fraction.isdecimal()):
+        return Decimal(s), len(fraction)
+    if _NUMERIC.match(s) is None:
         return None
     # the decimals as printed: what Decimal(s)'s exponent says, read off the text
     try:
@@ -136,7 +151,11 @@ def _title(grid: SheetGrid, header_row: int) -> str:
 
 def normed_rows(grid: SheetGrid) -> list[list[str]]:
     """Every cell of the grid as `norm` text: what both table parsers read, made once per grid."""
-    return [[norm(v) for v in row] for row in grid.rows]
+    # blank and text cells, most of a sheet, are normalised inline: a call per cell costs more
+    return [
+        ["" if v is None else "".join(v.split()) if type(v) is str else norm(v) for v in row]
+        for row in grid.rows
+    ]
 
 
 def _find_header(normed: list[list[str]]) -> tuple[int, dict[str, int], list[int]] | None:
@@ -158,6 +177,22 @@ def _find_header(normed: list[list[str]]) -> tuple[int, dict[str, int], list[int
             maxcols = [c for c, t in enumerate(cells) if t == "分值"]
             return r, cols, maxcols
     return None
+
+
+def _split_max(text: str, max_text: str) -> tuple[str, Decimal | None]:
+    """An indicator's name without its '（4分）', and its maximum: the 分值 cell's number, else the
+    one in the name (`max_text`: the normalised 分值 cell, '' without a 分值 column)."""
+    m = _MAX_IN_NAME.search(text) if "分" in text else None
+    name = _MAX_IN_NAME.sub("", text) if m else text
+    mx = text_number(max_text) if max_text else None  # an empty cell is no number: skip the call
+    if mx is not None:
+        return name, mx[0]
+    return name, Decimal(m.group(1)) if m else None
+
+
+def _joined(before: str, cell: object) -> str:
+    """A text column's lines of one item: the rows it spans, each as the cell prints it."""
+    return (before + "\n" + str(cell).strip()).strip()
 
 
 def parse_score_table(grid: SheetGrid, normed: list[list[str]] | None = None) -> ScoreTable | None:
@@ -183,61 +218,59 @@ def parse_score_table(grid: SheetGrid, normed: list[list[str]] | None = None) ->
     g2: ScoreGroup | None = None
     item: ScoreItem | None = None
 
-    def cell(texts: list[str], c: int | None) -> str:
-        return texts[c] if c is not None and c < len(texts) else ""
-
-    def split_max(text: str, key: str, texts: list[str]) -> tuple[str, Decimal | None]:
-        if not text and key not in max_col:
-            return text, None  # most rows leave the upper levels blank
-        m = _MAX_IN_NAME.search(text) if "分" in text else None
-        name = _MAX_IN_NAME.sub("", text) if m else text
-        max_text = cell(texts, max_col.get(key)) if key in max_col else ""
-        mx = to_number(max_text) if max_text else None  # an empty cell is no number: skip the call
-        if mx is not None:
-            return name, mx[0]
-        return name, Decimal(m.group(1)) if m else None
-
-    text_cols = [(key, cols[key]) for key in ("criterion", "formula") if key in cols]  # attr = column key
-    c1, c2, c3 = cols["l1"], cols.get("l2"), cols["l3"]  # the level columns, read on every row
+    # the cells every row is read at, in one call: columns a row lacks (and a table lacks, -1)
+    # read blank from the padding
+    c1, c3 = cols["l1"], cols["l3"]
+    read = [c1, max_col.get("l1"), cols.get("l2"), max_col.get("l2"), c3, max_col.get("l3")]
+    read += [cols.get("criterion"), cols.get("formula"), sc]
+    row_cells = itemgetter(*(-1 if c is None else c for c in read))
+    padding = [""] * (max(read, key=lambda c: -1 if c is None else c) + 1)
+    has_l2, has_max3 = "l2" in cols, "l3" in max_col
     for r in range(hr + 1, grid.n_rows):
         row = grid.rows[r]
-        texts = normed[r]  # every column below reads these
-        if not any(texts) or set(texts) <= _BLANK_OR_HEADER:
+        texts = normed[r]
+        if set(texts) <= _BLANK_OR_HEADER:  # (a blank row too)
             continue
-        n1, m1 = split_max(cell(texts, c1), "l1", texts)
+        t1, max1, t2, max2, t3, max3, criterion, formula, score_text = row_cells(texts + padding)
+        n1, m1 = _split_max(t1, max1) if t1 or max1 else _NO_LEVEL  # most rows leave the upper levels blank
         if n1 or m1 is not None:
             if g1 is None or (n1 and n1 != g1.name) or (not n1 and m1 is not None):
-                g1 = ScoreGroup(1, n1, m1, r, cols["l1"])
+                g1 = ScoreGroup(1, n1, m1, r, c1)
                 groups.append(g1)
                 g2 = None
-        if c2 is not None:
-            n2, m2 = split_max(cell(texts, c2), "l2", texts)
+        if has_l2 and (t2 or max2):
+            n2, m2 = _split_max(t2, max2)
             if (n2 or m2 is not None) and g1 is not None:
                 if g2 is None or (n2 and n2 != g2.name) or (not n2 and m2 is not None):
                     g2 = ScoreGroup(2, n2, m2, r, cols["l2"])
                     g1.children.append(g2)
-        n3, m3 = split_max(cell(texts, c3), "l3", texts)
+        n3, m3 = _split_max(t3, max3) if t3 or max3 else _NO_LEVEL
         if n3:
             # (the last item is in g2 only as its last: items are ScoreItems, and `in` would compare fields)
-            if item is not None and m3 is None and "l3" in max_col and g2 is not None and g2.items and g2.items[-1] is item:
+            if (
+                item is not None
+                and m3 is None
+                and has_max3
+                and g2 is not None
+                and g2.items
+                and g2.items[-1] is item
+            ):
                 item.name = f"{item.name}/{n3}"  # shares a merged 分值 cell with the row above
             else:
-                item = ScoreItem(
-                    n3, g1.name if g1 else "", g2.name if g2 else "", m3, row=r, name_col=cols["l3"]
-                )
+                item = ScoreItem(n3, g1.name if g1 else "", g2.name if g2 else "", m3, row=r, name_col=c3)
                 items.append(item)
                 (g2 or g1 or ScoreGroup(1, "", None, r, 0)).items.append(item)
         if item is None:
             continue
-        for attr, c in text_cols:
-            if cell(texts, c):
-                setattr(item, attr, (getattr(item, attr) + "\n" + str(row[c]).strip()).strip())
+        if criterion:
+            item.criterion = _joined(item.criterion, row[cols["criterion"]])
+        if formula:
+            item.formula = _joined(item.formula, row[cols["formula"]])
         if item.score is None:
-            t = cell(texts, sc)
-            got = to_number(t) if t else None  # an empty cell is no number: skip the call
+            got = text_number(score_text) if score_text else None  # an empty cell is no number: skip the call
             at = (r, sc)
             if got is None and len(row) <= sc and row:
-                got = to_number(cell(texts, len(row) - 1)) if len(row) - 1 > last_level_col else None
+                got = text_number(texts[-1]) if len(row) - 1 > last_level_col else None
                 at = (r, len(row) - 1)
             if got is not None:
                 item.score, item.score_decimals = got
@@ -273,37 +306,43 @@ class BaseData:
     _found: dict[tuple[str, str | tuple[str, ...]], Fact | None] = field(
         default_factory=dict, compare=False, repr=False
     )
-    _rows: dict[str, list[Fact]] = field(default_factory=dict, compare=False, repr=False)  # _labelled's answers
+    _rows: dict[str, list[Fact]] = field(default_factory=dict, compare=False, repr=False)  # _labelled's
+    # the facts of each row label, in table order (a row's columns share its label): built on first use
+    _by_label: dict[str, list[Fact]] = field(default_factory=dict, compare=False, repr=False)
 
     def get(self, label: str, header: str | tuple[str, ...]) -> Fact | None:
         """First fact whose row label and column header match the regexes (a tuple of header
         regexes: any of them, as their alternation would, without compiling one during the check)."""
         key = (label, header)
-        if key not in self._found:
-            self._found[key] = self._get(label, header)
-        return self._found[key]
+        found = self._found
+        if key not in found:
+            found[key] = self._get(label, header)
+        return found[key]
 
     def _get(self, label: str, header: str | tuple[str, ...]) -> Fact | None:
         header_rxs = [_compiled(h) for h in header] if isinstance(header, tuple) else [_compiled(header)]
         for f in self._labelled(label):
-            if any(rx.search(f.header) for rx in header_rxs):
-                return f
+            for rx in header_rxs:
+                if rx.search(f.header):
+                    return f
         return None
 
     def _labelled(self, label: str) -> list[Fact]:
         """The facts whose row label the regex finds, in table order: a label is asked for with
-        several headers, and a row's label is shared by its columns (each label searched once)."""
+        several headers (each label regex searched once, over the distinct labels)."""
         got = self._rows.get(label)
         if got is None:
+            by_label = self._by_label
+            if not by_label:
+                for f in self.facts:
+                    by_label.setdefault(f.label, []).append(f)
             rx = _compiled(label)
-            found: dict[str, bool] = {}
-            got = []
-            for f in self.facts:
-                hit = found.get(f.label)
-                if hit is None:
-                    hit = found[f.label] = rx.search(f.label) is not None
-                if hit:
-                    got.append(f)
+            hits = [lab for lab in by_label if rx.search(lab)]
+            if len(hits) <= 1:
+                got = by_label[hits[0]] if hits else []
+            else:  # several labels: their facts interleaved as the table has them
+                wanted = set(hits)
+                got = [f for f in self.facts if f.label in wanted]
             self._rows[label] = got
         return got
 
@@ -316,12 +355,53 @@ _LABEL_NOISE = re.compile(r"^(?:[一二三四五六七八九十\d]+[、.．]|其
 
 
 def _clean_label(s: str) -> str:
+    """A row label (normalised text) without its numbering, '其中：' or trailing colon."""
     prev = None
-    s = norm(s)
     while prev != s:
         prev = s
         s = _LABEL_NOISE.sub("", s)
     return s
+
+
+# All the cells of a sheet in one string, each between two _SEPs, to ask about every cell with one
+# search: _SEP is whitespace to str.split, so `norm` leaves none inside a cell.
+_SEP = "\x1f"
+_YEAR_CELL = re.compile(_SEP + _YEAR_COLUMN.pattern + _SEP)  # a cell _YEAR_COLUMN fullmatches
+_DASHES = ("——", "—", "-")
+
+
+def _all_cells(normed: list[list[str]]) -> str:
+    return _SEP + _SEP.join(_SEP.join(row) for row in normed) + _SEP
+
+
+def _is_base_sheet(flat: list[str], cells: str) -> bool:
+    """Titled a 基础数据表, or laid out as one; and with amount columns (`cells`: `_all_cells`)."""
+    # (each search on `cells` only rules out: a hit is judged cell by cell)
+    titled = "基础数据" in cells and any("基础数据" in t and len(t) <= 30 for t in flat)
+    # untitled: still the 绩效 layout (三公经费 and 公用经费 rows under 'YYYY年决算数' columns),
+    # never a 公开07表 whose 三公 columns say just 预算数/决算数
+    if not titled and not (
+        _SEP + "三公经费" in cells and _SEP + "公用经费" in cells and _YEAR_CELL.search(cells)
+    ):
+        return False
+    return _AMOUNT_HEADER.search(cells) is not None and any(
+        len(t) <= 20 and _AMOUNT_HEADER.search(t) for t in flat
+    )
+
+
+def _unit(flat: list[str], cells: str) -> str:
+    """The money unit the first '单位：…' note names (万元 when none does)."""
+    if "单位" in cells:
+        for t in flat:
+            m = _UNIT_NOTE.search(t) if "单位" in t else None
+            if m:
+                return "万元" if "万元" in m.group(1) else ("元" if "元" in m.group(1) else "万元")
+    return "万元"
+
+
+def _is_figure(t: str) -> bool:
+    """A normalised cell a data row holds: a number, a percentage or a dash."""
+    return is_number_text(t) or t.endswith("%") or t in _DASHES
 
 
 def parse_base_data(grid: SheetGrid, normed: list[list[str]] | None = None) -> BaseData | None:
@@ -329,43 +409,29 @@ def parse_base_data(grid: SheetGrid, normed: list[list[str]] | None = None) -> B
     (`normed`: its `normed_rows`, when the caller has them)."""
     normed = normed_rows(grid) if normed is None else normed  # each cell normalised once
     flat = [t for row in normed for t in row]
-    titled = any("基础数据" in t and len(t) <= 30 for t in flat)
-    # untitled: still the 绩效 layout (三公经费 and 公用经费 rows under 'YYYY年决算数' columns),
-    # never a 公开07表 whose 三公 columns say just 预算数/决算数
-    laid_out = (
-        any(t.startswith("三公经费") for t in flat)
-        and any(t.startswith("公用经费") for t in flat)
-        and any(_YEAR_COLUMN.fullmatch(t) for t in flat)
-    )
-    if not (titled or laid_out):
+    cells_text = _all_cells(normed)
+    if not _is_base_sheet(flat, cells_text):
         return None
-    if not any(len(t) <= 20 and _AMOUNT_HEADER.search(t) for t in flat):
-        return None
-    unit = "万元"
-    for t in flat:
-        m = _UNIT_NOTE.search(t) if "单位" in t else None
-        if m:
-            unit = "万元" if "万元" in m.group(1) else ("元" if "元" in m.group(1) else unit)
-            break
+    unit = _unit(flat, cells_text)
     facts: list[Fact] = []
     headers: list[str] = []
     group = ""
     for r, row in enumerate(grid.rows):
         cells = normed[r]  # to_number and _clean_label normalise first: the normalised text will do
         rest = cells[1:]
-        numeric = [is_number_text(t) or t.endswith("%") or t in ("——", "—", "-") for t in rest]
-        if len(cells) >= 3 and any(rest) and not any(numeric):
-            headers = cells
-            group = _clean_label(cells[0])
+        if not any(_is_figure(t) for t in rest):
+            if len(cells) >= 3 and any(rest):  # a header row: the labels of the rows below
+                headers = cells
+                group = _clean_label(cells[0])
             continue
-        if not headers or not any(numeric):
+        if not headers:
             continue
         label = _clean_label(cells[0]) or group
         for c, v in enumerate(row[1:], start=1):
             h = headers[c] if c < len(headers) else ""
             t = cells[c]
             pct = t.endswith("%")
-            got = to_number(t[:-1] if pct else v)
+            got = text_number(t[:-1] if pct else t) if pct or type(v) is str else to_number(v)
             if got and not pct and isinstance(v, float) and "率" in h and abs(got[0]) <= 2:
                 # a percent-formatted cell holds the fraction (0.678 shows as 67.8%)
                 got, pct, t = (got[0] * 100, max(0, got[1] - 2)), True, f"{(got[0] * 100).normalize()}%"

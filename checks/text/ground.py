@@ -141,7 +141,9 @@ SANGONG_ITEMS: list[tuple[str, str]] = [
     (r"三公", "合计"),
 ]
 # 06 款 names quoted in 一般性支出 / other paragraphs (会议费, 培训费 …)
-ECON_SUBJECT = re.compile(r"(会议费|培训费|差旅费|办公费|印刷费|水费|电费|邮电费|物业管理费|租赁费|维修（护）费|劳务费)$")
+ECON_SUBJECT = re.compile(
+    r"(会议费|培训费|差旅费|办公费|印刷费|水费|电费|邮电费|物业管理费|租赁费|维修（护）费|劳务费)$"
+)
 _EMPTY_STATEMENT = [
     (re.compile(r"(无|没有)[^。；，]{0,12}政府性基金"), "08", "政府性基金预算财政拨款收入支出决算表"),
     (re.compile(r"(无|没有)[^。；，]{0,12}国有资本经营"), "09", "国有资本经营预算财政拨款支出决算表"),
@@ -215,7 +217,9 @@ class _Cells:
         # their ids) alive for the run; a share's base cell is read for every share
         self._intervals: dict[int, tuple[Cell, Interval]] = {}
         self._codes: dict[str, dict[str, list[str]]] = {}  # table key -> its `_row_codes`
-        self._where: dict[tuple[str, int, int], str] = {}  # (sheet, row, col) -> `where`: a share's base recurs
+        self._where: dict[
+            tuple[str, int, int], str
+        ] = {}  # (sheet, row, col) -> `where`: a share's base recurs
 
     def interval(self, cell: Cell) -> Interval:
         """_cell_interval of a cell in the workbook's unit, worked out once per cell."""
@@ -295,7 +299,11 @@ def _sangong_ref(c: Claim) -> list[str] | None:
     item = _item_from(c.subject) or _item_from(c.paragraph.text[c.sentence[0] : c.span[0]])
     if item is None:
         return None
-    k = "预算" if c.role == "budget" or (c.role != "final" and "预算" in c.subject and "决算" not in c.subject) else "决算"
+    k = (
+        "预算"
+        if c.role == "budget" or (c.role != "final" and "预算" in c.subject and "决算" not in c.subject)
+        else "决算"
+    )
     return [f"07|main|data|{k}:{item}"]
 
 
@@ -355,15 +363,29 @@ def _fmt(v: Decimal, decimals: int) -> str:
 
 
 def _finding(rule: str, severity: Severity, message: str, c: Claim, cells: list[CellRef], **kw) -> Finding:
-    return Finding(rule=rule, severity=severity, family=Family.TEXT, message=message,
-                   cells=[CellRef(c.paragraph.sheet, c.paragraph.cell), *cells], text=c.clause.strip(), **kw)
+    return Finding(
+        rule=rule,
+        severity=severity,
+        family=Family.TEXT,
+        message=message,
+        cells=[CellRef(c.paragraph.sheet, c.paragraph.cell), *cells],
+        text=c.clause.strip(),
+        **kw,
+    )
 
 
 def _text_finding(rule: str, message: str, c: Claim, context: list[CellRef], **kw) -> Finding:
     """The sentence is what is wrong; the table cells it was checked against are context."""
-    return Finding(rule=rule, severity=Severity.ERROR, family=Family.TEXT, message=message,
-                   cells=[CellRef(c.paragraph.sheet, c.paragraph.cell)], context=context,
-                   text=c.clause.strip(), **kw)
+    return Finding(
+        rule=rule,
+        severity=Severity.ERROR,
+        family=Family.TEXT,
+        message=message,
+        cells=[CellRef(c.paragraph.sheet, c.paragraph.cell)],
+        context=context,
+        text=c.clause.strip(),
+        **kw,
+    )
 
 
 def ground_claims(model: WorkbookModel, paragraphs: list[Paragraph], claims: list[Claim]) -> GroundResult:
@@ -387,8 +409,16 @@ def ground_claims(model: WorkbookModel, paragraphs: list[Paragraph], claims: lis
             cell, why = cells(refs)
             if cell is None:
                 if why and not why.startswith("缺少"):
-                    res.findings.append(_finding("Y-1", Severity.INFO, f"未能定位：“{c.clause.strip()}”对应的{why}",
-                                                 c, [], outcome=Outcome.UNLOCATED))
+                    res.findings.append(
+                        _finding(
+                            "Y-1",
+                            Severity.INFO,
+                            f"未能定位：“{c.clause.strip()}”对应的{why}",
+                            c,
+                            [],
+                            outcome=Outcome.UNLOCATED,
+                        )
+                    )
                 continue
             if cell.status in ("uncached", "text"):
                 continue
@@ -399,10 +429,17 @@ def ground_claims(model: WorkbookModel, paragraphs: list[Paragraph], claims: lis
                 continue
             expected = f"{_fmt(cell.value or Decimal(0), 2)}{'万元' if model.unit != '元' else '元'}"
             soft = topic == "other" and refs[0] in SOFT_REFS
-            res.findings.append(_finding(
-                "Y-1", Severity.WARNING if soft else Severity.ERROR,
-                f"文中“{c.subject}{c.printed}”与{cells.where(cell)} {expected} 不符",
-                c, [cell.ref], expected=expected, actual=c.printed))
+            res.findings.append(
+                _finding(
+                    "Y-1",
+                    Severity.WARNING if soft else Severity.ERROR,
+                    f"文中“{c.subject}{c.printed}”与{cells.where(cell)} {expected} 不符",
+                    c,
+                    [cell.ref],
+                    expected=expected,
+                    actual=c.printed,
+                )
+            )
         for c in cs:
             if c.kind == Kind.SHARE and c.value is not None:
                 _check_share(cells, c, cs, topic, grounded, res)
@@ -414,11 +451,19 @@ def ground_claims(model: WorkbookModel, paragraphs: list[Paragraph], claims: lis
 
 def _part_of_share(c: Claim, cs: list[Claim]) -> Claim | None:
     """The last money amount before the share in its sentence (searched from the end)."""
-    return next((x for x in reversed(cs) if x.kind == Kind.AMOUNT and x.span[0] < c.span[0]
-                 and x.sentence == c.sentence and x.is_money), None)
+    return next(
+        (
+            x
+            for x in reversed(cs)
+            if x.kind == Kind.AMOUNT and x.span[0] < c.span[0] and x.sentence == c.sentence and x.is_money
+        ),
+        None,
+    )
 
 
-def _check_share(cells: _Cells, c: Claim, cs: list[Claim], topic: str, grounded: dict, res: GroundResult) -> None:
+def _check_share(
+    cells: _Cells, c: Claim, cs: list[Claim], topic: str, grounded: dict, res: GroundResult
+) -> None:
     if topic not in SHARE_DEFAULT:
         return  # e.g. 政府采购 shares: their base is in the text, checked by W-11
     den_ref = None
@@ -450,12 +495,17 @@ def _check_share(cells: _Cells, c: Claim, cs: list[Claim], topic: str, grounded:
         rate = _sangong_completion(cells, c)
         if rate is not None and claim_iv.overlaps(rate):
             hint = "；所写数值其实是该项的完成预算比例，不是占比"
-    res.findings.append(_text_finding(
-        "Y-2",
-        f"“{part.subject}{part.printed}，{c.subject}{c.printed}”：按{cells.where(den)} "
-        f"{_fmt(den.value, 2)} 计算应为 {expected}{hint}",
-        c, ([part_cell.ref] if part_cell is not None else []) + [den.ref],
-        expected=expected, actual=c.printed or f"{c.value}%"))
+    res.findings.append(
+        _text_finding(
+            "Y-2",
+            f"“{part.subject}{part.printed}，{c.subject}{c.printed}”：按{cells.where(den)} "
+            f"{_fmt(den.value, 2)} 计算应为 {expected}{hint}",
+            c,
+            ([part_cell.ref] if part_cell is not None else []) + [den.ref],
+            expected=expected,
+            actual=c.printed or f"{c.value}%",
+        )
+    )
 
 
 def _sangong_completion(cells: _Cells, c: Claim) -> Interval | None:
@@ -483,10 +533,16 @@ def _check_completion(cells: _Cells, c: Claim, res: GroundResult) -> None:
     if ok:
         return
     expected = f"{_fmt((fin.value or Decimal(0)) / bud.value * HUNDRED, max(c.decimals, 1))}%"
-    res.findings.append(_text_finding(
-        "Y-3",
-        f"“{c.clause.strip()}”：按三公表 决算 {_fmt(fin.value or Decimal(0), 2)} ÷ 预算 {_fmt(bud.value, 2)} 应为 {expected}",
-        c, [fin.ref, bud.ref], expected=expected, actual=c.printed or f"{c.value}%"))
+    res.findings.append(
+        _text_finding(
+            "Y-3",
+            f"“{c.clause.strip()}”：按三公表 决算 {_fmt(fin.value or Decimal(0), 2)} ÷ 预算 {_fmt(bud.value, 2)} 应为 {expected}",
+            c,
+            [fin.ref, bud.ref],
+            expected=expected,
+            actual=c.printed or f"{c.value}%",
+        )
+    )
 
 
 def _check_empty_statements(model, paragraphs, topics, res: GroundResult) -> None:
@@ -502,14 +558,29 @@ def _check_empty_statements(model, paragraphs, topics, res: GroundResult) -> Non
                 continue
             cells = [x for x in t.amount_cells() if x.value]
             if key == "07":
-                cells = [x for x in cells if x.col in {cc.col for k, cc in t.rows("main")[0].cells.items()
-                                                        if k.startswith("决算")}] if t.rows("main") else []
+                cells = (
+                    [
+                        x
+                        for x in cells
+                        if x.col
+                        in {cc.col for k, cc in t.rows("main")[0].cells.items() if k.startswith("决算")}
+                    ]
+                    if t.rows("main")
+                    else []
+                )
             res.count("Y-4", not cells)
             if not cells:
                 continue
-            clause = _CLAUSE_END.split(p.text[m.start():], 1)[0]
-            res.findings.append(Finding(
-                rule="Y-4", severity=Severity.ERROR, family=Family.TEXT,
-                message=f"文中称“{clause}”，但{t.name}{name}有数据（如 {cells[0].ref.cell} = {_fmt(cells[0].value, 2)}）",
-                cells=[CellRef(p.sheet, p.cell)] + [x.ref for x in cells[:5]], text=clause,
-                expected="表中无数据", actual=_fmt(cells[0].value, 2)))
+            clause = _CLAUSE_END.split(p.text[m.start() :], 1)[0]
+            res.findings.append(
+                Finding(
+                    rule="Y-4",
+                    severity=Severity.ERROR,
+                    family=Family.TEXT,
+                    message=f"文中称“{clause}”，但{t.name}{name}有数据（如 {cells[0].ref.cell} = {_fmt(cells[0].value, 2)}）",
+                    cells=[CellRef(p.sheet, p.cell)] + [x.ref for x in cells[:5]],
+                    text=clause,
+                    expected="表中无数据",
+                    actual=_fmt(cells[0].value, 2),
+                )
+            )

@@ -216,7 +216,7 @@ class _Cells:
         # id(cell) -> (cell, its interval): the cells come from `_found`, which keeps them (and
         # their ids) alive for the run; a share's base cell is read for every share
         self._intervals: dict[int, tuple[Cell, Interval]] = {}
-        self._codes: dict[str, dict[str, list[str]]] = {}  # table key -> its `_row_codes`
+        self._codes: dict[tuple[str, str], str | None] = {}  # (table key, name) -> `code`
         self._where: dict[
             tuple[str, int, int], str
         ] = {}  # (sheet, row, col) -> `where`: a share's base recurs
@@ -230,12 +230,13 @@ class _Cells:
 
     def code(self, key: str, name: str) -> str | None:
         """The one row code of table `key` ('05'/'08'/'09': a 项 name; '06': an economic class name)."""
-        index = self._codes.get(key)
-        if index is None:  # one pass over the table's rows, whatever names the text asks for
+        name = name if key == "06" else norm_label(name)
+        found = self._codes.get((key, name), ...)
+        if found is ...:
             t = self.model.get(key)
-            index = self._codes[key] = _row_codes(t, key) if t is not None else {}
-        hits = index.get(name if key == "06" else norm_label(name), [])
-        return hits[0] if len(hits) == 1 else None
+            hits = _row_codes(t, key, name) if t is not None else []
+            found = self._codes[(key, name)] = hits[0] if len(hits) == 1 else None
+        return found
 
     def where(self, cell: Cell) -> str:
         """'公开05表合计行“合计”（C9）': the table, row and column a grounded cell sits in.
@@ -333,14 +334,18 @@ def _refs_for(cells: _Cells, c: Claim, topic: str, sub: str) -> list[str] | None
     return None
 
 
-def _row_codes(table: Table, key: str) -> dict[str, list[str]]:
-    """norm_label(label) -> codes of the rows a name may denote, in table order: 项 (level 3) rows
-    of 05/08/09, 5-digit economic classes of 06."""
-    out: dict[str, list[str]] = {}
-    for r in table.rows("main"):
-        if (r.code and len(r.code) == 5) if key == "06" else r.level == 3:
-            out.setdefault(norm_label(r.label), []).append(r.code)
-    return out
+def _row_codes(table: Table, key: str, name: str) -> list[str]:
+    """Codes of the rows `name` (a norm_label) may denote, in table order: 项 (level 3) rows of
+    05/08/09, 5-digit economic classes of 06."""
+    width = 5 if key == "06" else 7  # level 3 is a 7-digit code
+    # norm_label only deletes characters: a label without the name's first character cannot
+    # normalise to it, and testing that is much cheaper than normalising every label
+    first = name[:1]
+    return [
+        r.code
+        for r in table.rows("main")
+        if r.code and len(r.code) == width and first in r.label and norm_label(r.label) == name
+    ]
 
 
 _TO_WAN = {"元": Decimal("0.0001"), "千元": Decimal("0.1")}

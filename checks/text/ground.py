@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from checks.findings import CellRef, Family, Finding, Outcome, Severity
-from checks.layouts import class_code_for_name, norm_label
+from checks.layouts import _QUOTES, class_code_for_name, norm_label
 from checks.model import Cell, Table, WorkbookModel
 from checks.rules.evaluate import Absent, Unlocated, _row_desc, resolve
-from checks.text.claims import Claim, Kind
+from checks.text.claims import MONEY_UNITS, Claim, Kind
 from checks.text.interval import HUNDRED, Interval, round_half_up
 from checks.text.paragraphs import Paragraph
 
@@ -153,13 +153,21 @@ _EMPTY_STATEMENT = [
 
 # the anchor tables above, compiled once (they are searched for every claim)
 _TOPIC_RES = tuple((re.compile(pat), topic) for pat, topic in TOPICS)
-_AMOUNT_RES = {topic: tuple((re.compile(pat), refs) for pat, refs in rows) for topic, rows in AMOUNTS.items()}
+# refs as tuples: they key `_Cells`' answers as they are
+_AMOUNT_RES = {
+    topic: tuple((re.compile(pat), tuple(refs)) for pat, refs in rows) for topic, rows in AMOUNTS.items()
+}
 _SHARE_BASE_RES = tuple((re.compile(pat), ref) for pat, ref in SHARE_BASES)
 _SANGONG_ITEM_RES = tuple((re.compile(pat), item) for pat, item in SANGONG_ITEMS)
 _LEAD_QIZHONG = re.compile(r"^(基中|其中|中)")
 _CLASS_MARK = re.compile(r"[（(]类[）)]")
 _XIANG_NAME = re.compile(r"([^（）]+)（项）")
 _CLAUSE_END = re.compile(r"[。；]")
+# norm_label deletes quotes and spaces, then a list number at the start: a text holding no such
+# character and opening with none of a list number's is its own norm_label (and translate is slow)
+_MAY_NORMALISE = re.compile("[" + re.escape("".join(map(chr, _QUOTES))) + r"]|^[其一二三四五六七八九十（(\d]")
+_GROUNDED_KINDS = frozenset((Kind.AMOUNT, Kind.SHARE, Kind.COMPLETION))
+_UNGROUNDED_ROLES = ("prior", "compare")  # compared-to figures (比上年…): not this year's cells
 
 
 @dataclass
@@ -172,7 +180,9 @@ class GroundResult:
     def count(self, rule: str, ok: bool) -> None:
         self.checked += 1
         self.passed += ok
-        c = self.per_rule.setdefault(rule, [0, 0])
+        c = self.per_rule.get(rule)
+        if c is None:
+            c = self.per_rule[rule] = [0, 0]
         c[0] += 1
         c[1] += ok
 
@@ -208,25 +218,32 @@ class _Cells:
     """The table side of one grounding run: `_cell` answers (the same refs, denominators and 三公
     cells, recur per claim) and where a cell sits (for messages), each found once."""
 
-    __slots__ = ("model", "_found", "_intervals", "_codes", "_where")
+    __slots__ = ("model", "_found", "_read", "_codes", "_where")
 
     def __init__(self, model: WorkbookModel) -> None:
         self.model = model
         self._found: dict[tuple[str, ...], tuple[Cell | None, str | None]] = {}
-        # id(cell) -> (cell, its interval): the cells come from `_found`, which keeps them (and
-        # their ids) alive for the run; a share's base cell is read for every share
-        self._intervals: dict[int, tuple[Cell, Interval]] = {}
+        # id(cell) -> (cell, its value, its interval): the cells come from `_found`, which keeps
+        # them (and their ids) alive for the run; a share's base cell is read for every share
+        self._read: dict[int, tuple[Cell, Decimal | None, Interval]] = {}
         self._codes: dict[tuple[str, str], str | None] = {}  # (table key, name) -> `code`
-        self._where: dict[
-            tuple[str, int, int], str
-        ] = {}  # (sheet, row, col) -> `where`: a share's base recurs
+        # (sheet, row, col) -> `where`: a share's base recurs
+        self._where: dict[tuple[str, int, int], str] = {}
+
+    def value(self, cell: Cell) -> Decimal | None:
+        """cell.value, parsed once per cell."""
+        return self._facts(cell)[1]
 
     def interval(self, cell: Cell) -> Interval:
         """_cell_interval of a cell in the workbook's unit, worked out once per cell."""
-        got = self._intervals.get(id(cell))
+        return self._facts(cell)[2]
+
+    def _facts(self, cell: Cell) -> tuple[Cell, Decimal | None, Interval]:
+        got = self._read.get(id(cell))
         if got is None or got[0] is not cell:
-            got = self._intervals[id(cell)] = (cell, _cell_interval(cell, self.model.unit))
-        return got[1]
+            value = cell.value
+            got = self._read[id(cell)] = (cell, value, _cell_interval(cell, value, self.model.unit))
+        return got
 
     def code(self, key: str, name: str) -> str | None:
         """The one row code of table `key` ('05'/'08'/'09': a 项 name; '06': an economic class name)."""
@@ -260,15 +277,14 @@ class _Cells:
                             return f"{_row_desc(t, block, key, col)}（{cell.ref.cell}）"
         return f"{cell.sheet}!{cell.ref.cell}"
 
-    def __call__(self, refs: list[str]) -> tuple[Cell | None, str | None]:
-        key = tuple(refs)
-        got = self._found.get(key)
+    def __call__(self, refs: tuple[str, ...]) -> tuple[Cell | None, str | None]:
+        got = self._found.get(refs)
         if got is None:
-            got = self._found[key] = _cell(self.model, refs)
+            got = self._found[refs] = _cell(self.model, refs)
         return got
 
 
-def _cell(model: WorkbookModel, refs: list[str]) -> tuple[Cell | None, str | None]:
+def _cell(model: WorkbookModel, refs: tuple[str, ...]) -> tuple[Cell | None, str | None]:
     """First resolvable ref -> (cell, None); none resolvable -> (None, why)."""
     why = None
     for ref in refs:
@@ -287,6 +303,8 @@ def _cell(model: WorkbookModel, refs: list[str]) -> tuple[Cell | None, str | Non
 
 def _item_from(text: str) -> str | None:
     """The 三公 item named last in `text`; longer names shadow the shorter ones they contain."""
+    if "公" not in text and "运行维护" not in text:  # each item's pattern holds one of them
+        return None
     masked = text
     found: list[tuple[int, str]] = []
     for rx, item in _SANGONG_ITEM_RES:
@@ -296,7 +314,7 @@ def _item_from(text: str) -> str | None:
     return max(found)[1] if found else None
 
 
-def _sangong_ref(c: Claim) -> list[str] | None:
+def _sangong_ref(c: Claim) -> tuple[str] | None:
     item = _item_from(c.subject) or _item_from(c.paragraph.text[c.sentence[0] : c.span[0]])
     if item is None:
         return None
@@ -305,32 +323,38 @@ def _sangong_ref(c: Claim) -> list[str] | None:
         if c.role == "budget" or (c.role != "final" and "预算" in c.subject and "决算" not in c.subject)
         else "决算"
     )
-    return [f"07|main|data|{k}:{item}"]
+    return (f"07|main|data|{k}:{item}",)
 
 
-def _refs_for(cells: _Cells, c: Claim, topic: str, sub: str) -> list[str] | None:
-    subject = norm_label(c.subject).replace("拔款", "拨款")
-    subject = _LEAD_QIZHONG.sub("", subject)
+def _norm(text: str) -> str:
+    """norm_label(text), skipped for a text it would leave as it is (most subjects)."""
+    return norm_label(text) if _MAY_NORMALISE.search(text) else text
+
+
+def _refs_for(cells: _Cells, c: Claim, topic: str, sub: str) -> tuple[str, ...] | None:
+    subject = _norm(c.subject).replace("拔款", "拨款")
+    if subject[:1] in "基其中":  # the openings _LEAD_QIZHONG cuts
+        subject = _LEAD_QIZHONG.sub("", subject)
     if topic == "sangong":
         return _sangong_ref(c)
     if topic in ("fund", "soe") and "（项）" in subject:
         key = "08" if topic == "fund" else "09"
         code = cells.code(key, subject.split("（项）")[0].split("（款）")[-1])
-        return [f"{key}|main|{code}|本年支出合计"] if code else None
+        return (f"{key}|main|{code}|本年支出合计",) if code else None
     if topic == "gp" and ("结构" in sub or "具体" in sub or not sub):
         code = class_code_for_name(_CLASS_MARK.sub("", subject))
         if code:
-            return [f"05|main|{code}|合计"]
+            return (f"05|main|{code}|合计",)
         m = _XIANG_NAME.search(c.paragraph.text[c.sentence[0] : c.span[0]])
         if m and c.role == "final":
             code = cells.code("05", m.group(1))
-            return [f"05|main|{code}|合计"] if code else None
+            return (f"05|main|{code}|合计",) if code else None
     for rx, refs in _AMOUNT_RES.get(topic, ()):
         if rx.search(subject):
             return refs
     if topic in ("other", "perf", "") and ECON_SUBJECT.search(subject):
         code = cells.code("06", ECON_SUBJECT.search(subject).group(1))
-        return [f"06|main|{code}|决算数"] if code else None
+        return (f"06|main|{code}|决算数",) if code else None
     return None
 
 
@@ -351,9 +375,10 @@ def _row_codes(table: Table, key: str, name: str) -> list[str]:
 _TO_WAN = {"元": Decimal("0.0001"), "千元": Decimal("0.1")}
 
 
-def _cell_interval(cell: Cell, unit: str | None = None) -> Interval:
-    """The printed cell as an interval, in 万元 when the workbook unit is given (claims are in 万元)."""
-    v = cell.value or Decimal(0)
+def _cell_interval(cell: Cell, value: Decimal | None, unit: str | None = None) -> Interval:
+    """The printed cell (its `value`) as an interval, in 万元 when the workbook unit is given
+    (claims are in 万元)."""
+    v = value or Decimal(0)
     iv = Interval(v - cell.half, v + cell.half)
     if unit not in _TO_WAN:
         return iv
@@ -397,54 +422,17 @@ def ground_claims(model: WorkbookModel, paragraphs: list[Paragraph], claims: lis
     res = GroundResult()
     cells = _Cells(model)
     topics = topics_of(paragraphs)
-    by_para: dict[int, list[Claim]] = {}
-    for c in claims:
-        by_para.setdefault(c.paragraph.index, []).append(c)
     grounded: dict[int, Cell] = {}  # id(claim) -> cell, for shares
-    for idx, cs in by_para.items():
-        if idx not in topics:
-            continue
+    for idx, cs in _claims_by_paragraph(claims, topics).items():
         topic, sub = topics[idx]
         for c in cs:
-            if c.kind != Kind.AMOUNT or not c.is_money or c.approx or c.role in ("prior", "compare"):
-                continue
-            refs = _refs_for(cells, c, topic, sub)
-            if not refs:
-                continue
-            cell, why = cells(refs)
-            if cell is None:
-                if why and not why.startswith("缺少"):
-                    res.findings.append(
-                        _finding(
-                            "Y-1",
-                            Severity.INFO,
-                            f"未能定位：“{c.clause.strip()}”对应的{why}",
-                            c,
-                            [],
-                            outcome=Outcome.UNLOCATED,
-                        )
-                    )
-                continue
-            if cell.status in ("uncached", "text"):
-                continue
-            grounded[id(c)] = cell
-            ok = c.interval().overlaps(cells.interval(cell))
-            res.count("Y-1", ok)
-            if ok:
-                continue
-            expected = f"{_fmt(cell.value or Decimal(0), 2)}{'万元' if model.unit != '元' else '元'}"
-            soft = topic == "other" and refs[0] in SOFT_REFS
-            res.findings.append(
-                _finding(
-                    "Y-1",
-                    Severity.WARNING if soft else Severity.ERROR,
-                    f"文中“{c.subject}{c.printed}”与{cells.where(cell)} {expected} 不符",
-                    c,
-                    [cell.ref],
-                    expected=expected,
-                    actual=c.printed,
-                )
-            )
+            if (
+                c.kind == Kind.AMOUNT
+                and c.unit in MONEY_UNITS
+                and not c.approx
+                and c.role not in _UNGROUNDED_ROLES
+            ):
+                _check_amount(cells, c, topic, sub, grounded, res)
         for c in cs:
             if c.kind == Kind.SHARE and c.value is not None:
                 _check_share(cells, c, cs, topic, grounded, res)
@@ -454,16 +442,69 @@ def ground_claims(model: WorkbookModel, paragraphs: list[Paragraph], claims: lis
     return res
 
 
+def _claims_by_paragraph(claims: list[Claim], topics: dict[int, tuple[str, str]]) -> dict[int, list[Claim]]:
+    """Paragraph index -> its amount, share and completion claims (the kinds grounded), for the
+    paragraphs with a topic, in the order the paragraphs first come."""
+    out: dict[int, list[Claim]] = {}
+    paragraph = group = None
+    for c in claims:
+        if c.paragraph is not paragraph:  # a paragraph's claims come together: one lookup for them
+            paragraph = c.paragraph
+            group = out.setdefault(paragraph.index, []) if paragraph.index in topics else None
+        if group is not None and c.kind in _GROUNDED_KINDS:
+            group.append(c)
+    return out
+
+
+def _check_amount(cells: _Cells, c: Claim, topic: str, sub: str, grounded: dict, res: GroundResult) -> None:
+    """Y-1: a money amount against the cell its topic and subject name."""
+    refs = _refs_for(cells, c, topic, sub)
+    if not refs:
+        return
+    cell, why = cells(refs)
+    if cell is None:
+        if why and not why.startswith("缺少"):
+            res.findings.append(
+                _finding(
+                    "Y-1",
+                    Severity.INFO,
+                    f"未能定位：“{c.clause.strip()}”对应的{why}",
+                    c,
+                    [],
+                    outcome=Outcome.UNLOCATED,
+                )
+            )
+        return
+    if cell.status in ("uncached", "text"):
+        return
+    grounded[id(c)] = cell
+    ok = c.interval().overlaps(cells.interval(cell))
+    res.count("Y-1", ok)
+    if ok:
+        return
+    unit = cells.model.unit
+    expected = f"{_fmt(cell.value or Decimal(0), 2)}{'万元' if unit != '元' else '元'}"
+    soft = topic == "other" and refs[0] in SOFT_REFS
+    res.findings.append(
+        _finding(
+            "Y-1",
+            Severity.WARNING if soft else Severity.ERROR,
+            f"文中“{c.subject}{c.printed}”与{cells.where(cell)} {expected} 不符",
+            c,
+            [cell.ref],
+            expected=expected,
+            actual=c.printed,
+        )
+    )
+
+
 def _part_of_share(c: Claim, cs: list[Claim]) -> Claim | None:
     """The last money amount before the share in its sentence (searched from the end)."""
-    return next(
-        (
-            x
-            for x in reversed(cs)
-            if x.kind == Kind.AMOUNT and x.span[0] < c.span[0] and x.sentence == c.sentence and x.is_money
-        ),
-        None,
-    )
+    start, sentence = c.span[0], c.sentence
+    for x in reversed(cs):
+        if x.kind == Kind.AMOUNT and x.span[0] < start and x.sentence == sentence and x.unit in MONEY_UNITS:
+            return x
+    return None
 
 
 def _check_share(
@@ -472,7 +513,7 @@ def _check_share(
     if topic not in SHARE_DEFAULT:
         return  # e.g. 政府采购 shares: their base is in the text, checked by W-11
     den_ref = None
-    den_words = norm_label(c.denominator or "")
+    den_words = _norm(c.denominator or "")
     if den_words not in ("", "支出", "收入", "总额"):  # a bare 支出 means the topic's own total
         den_ref = next((ref for rx, ref in _SHARE_BASE_RES if rx.search(den_words)), None)
         if topic == "gp" and den_ref == "01|支出|本年支出合计|金额" and "财政拨款" in den_words:
@@ -481,8 +522,8 @@ def _check_share(
     part = _part_of_share(c, cs)
     if den_ref is None or part is None:
         return
-    den, _ = cells([den_ref])
-    if den is None or not den.value:
+    den, _ = cells((den_ref,))
+    if den is None or not cells.value(den):
         return
     part_cell = grounded.get(id(part))
     part_iv = cells.interval(part_cell) if part_cell is not None else part.interval()
@@ -517,9 +558,9 @@ def _sangong_completion(cells: _Cells, c: Claim) -> Interval | None:
     item = _item_from(c.subject) or _item_from(c.paragraph.text[c.sentence[0] : c.span[0]])
     if item is None:
         return None
-    fin, _ = cells([f"07|main|data|决算:{item}"])
-    bud, _ = cells([f"07|main|data|预算:{item}"])
-    if fin is None or bud is None or not bud.value:
+    fin, _ = cells((f"07|main|data|决算:{item}",))
+    bud, _ = cells((f"07|main|data|预算:{item}",))
+    if fin is None or bud is None or not cells.value(bud):
         return None
     return (cells.interval(fin) / cells.interval(bud)).scale(HUNDRED)
 
@@ -528,9 +569,9 @@ def _check_completion(cells: _Cells, c: Claim, res: GroundResult) -> None:
     item = _item_from(c.paragraph.text[c.sentence[0] : c.span[0]])
     if item is None:
         return
-    fin, _ = cells([f"07|main|data|决算:{item}"])
-    bud, _ = cells([f"07|main|data|预算:{item}"])
-    if fin is None or bud is None or not bud.value:
+    fin, _ = cells((f"07|main|data|决算:{item}",))
+    bud, _ = cells((f"07|main|data|预算:{item}",))
+    if fin is None or bud is None or not cells.value(bud):
         return  # a zero budget is W-3's zero-base warning
     ratio = (cells.interval(fin) / cells.interval(bud)).scale(HUNDRED)
     ok = Interval.printed(c.value, c.decimals).overlaps(ratio)

@@ -288,6 +288,9 @@ def _cell(model: WorkbookModel, refs: tuple[str, ...]) -> tuple[Cell | None, str
     """First resolvable ref -> (cell, None); none resolvable -> (None, why)."""
     why = None
     for ref in refs:
+        cell = _named_cell(model, ref)
+        if cell is not None:
+            return cell, None
         try:
             terms = resolve(model, ref)
         except Absent:
@@ -301,17 +304,33 @@ def _cell(model: WorkbookModel, refs: tuple[str, ...]) -> tuple[Cell | None, str
     return None, why
 
 
+def _named_cell(model: WorkbookModel, ref: str) -> Cell | None:
+    """The cell of a ref naming a row and a column that the table has: the cell `resolve` finds,
+    without building its Term. None for any other ref (a row selector, a table, row or column
+    not there): `resolve` answers those."""
+    tkey, block, row_key, col = ref.lstrip("?").split("|")
+    if row_key[:1] == "@":
+        return None
+    t = model.get(tkey)
+    row = t.blocks.get(block, {}).get(row_key) if t is not None else None
+    return row.cell(col) if row is not None else None
+
+
 def _item_from(text: str) -> str | None:
     """The 三公 item named last in `text`; longer names shadow the shorter ones they contain."""
     if "公" not in text and "运行维护" not in text:  # each item's pattern holds one of them
         return None
+    last: tuple[int, str] | None = None  # (start, item) of the last name found
     masked = text
-    found: list[tuple[int, str]] = []
     for rx, item in _SANGONG_ITEM_RES:
+        if rx.search(masked) is None:  # most patterns find nothing: a search costs less than finditer
+            continue
         for m in rx.finditer(masked):
-            found.append((m.start(), item))
-            masked = masked[: m.start()] + "＿" * (m.end() - m.start()) + masked[m.end() :]
-    return max(found)[1] if found else None
+            a, b = m.span()
+            if last is None or (a, item) > last:
+                last = (a, item)
+            masked = masked[:a] + "＿" * (b - a) + masked[b:]
+    return last[1] if last else None
 
 
 def _sangong_ref(c: Claim) -> tuple[str] | None:

@@ -216,42 +216,62 @@ def topics_of(paragraphs: list[Paragraph]) -> dict[int, tuple[str, str]]:
 
 class _Cells:
     """The table side of one grounding run: `_cell` answers (the same refs, denominators and 三公
-    cells, recur per claim) and where a cell sits (for messages), each found once."""
+    cells, recur per claim), what a cell holds and where it sits (for messages), each found once."""
 
-    __slots__ = ("model", "_found", "_read", "_codes", "_where")
+    __slots__ = ("model", "_tables", "_found", "_read", "_candidates", "_codes", "_where")
 
     def __init__(self, model: WorkbookModel) -> None:
         self.model = model
+        self._tables: dict[str, Table | None] = {}  # key -> model.get(key)
         self._found: dict[tuple[str, ...], tuple[Cell | None, str | None]] = {}
-        # id(cell) -> (cell, its value, its interval): the cells come from `_found`, which keeps
+        # id(cell) -> (cell, status, value, interval): the cells come from `_found`, which keeps
         # them (and their ids) alive for the run; a share's base cell is read for every share
-        self._read: dict[int, tuple[Cell, Decimal | None, Interval]] = {}
+        self._read: dict[int, tuple[Cell, str, Decimal | None, Interval]] = {}
+        self._candidates: dict[str, list[tuple[str, str]]] = {}  # table key -> `_code_rows`
         self._codes: dict[tuple[str, str], str | None] = {}  # (table key, name) -> `code`
         # (sheet, row, col) -> `where`: a share's base recurs
         self._where: dict[tuple[str, int, int], str] = {}
 
-    def value(self, cell: Cell) -> Decimal | None:
-        """cell.value, parsed once per cell."""
-        return self._facts(cell)[1]
+    def table(self, key: str) -> Table | None:
+        """model.get(key), looked up once per key."""
+        try:
+            return self._tables[key]
+        except KeyError:
+            t = self._tables[key] = self.model.get(key)
+            return t
 
-    def interval(self, cell: Cell) -> Interval:
-        """_cell_interval of a cell in the workbook's unit, worked out once per cell."""
-        return self._facts(cell)[2]
-
-    def _facts(self, cell: Cell) -> tuple[Cell, Decimal | None, Interval]:
+    def facts(self, cell: Cell) -> tuple[Cell, str, Decimal | None, Interval]:
+        """(cell, status, value, _cell_interval in the workbook's unit), read once per cell."""
         got = self._read.get(id(cell))
         if got is None or got[0] is not cell:
             value = cell.value
-            got = self._read[id(cell)] = (cell, value, _cell_interval(cell, value, self.model.unit))
+            got = self._read[id(cell)] = (
+                cell,
+                cell.status,
+                value,
+                _cell_interval(cell, value, self.model.unit),
+            )
         return got
+
+    def value(self, cell: Cell) -> Decimal | None:
+        return self.facts(cell)[2]
+
+    def interval(self, cell: Cell) -> Interval:
+        return self.facts(cell)[3]
 
     def code(self, key: str, name: str) -> str | None:
         """The one row code of table `key` ('05'/'08'/'09': a 项 name; '06': an economic class name)."""
         name = name if key == "06" else norm_label(name)
         found = self._codes.get((key, name), ...)
         if found is ...:
-            t = self.model.get(key)
-            hits = _row_codes(t, key, name) if t is not None else []
+            rows = self._candidates.get(key)
+            if rows is None:
+                t = self.table(key)
+                rows = self._candidates[key] = _code_rows(t, key) if t is not None else []
+            # norm_label only deletes characters: a label without the name's first character
+            # cannot normalise to it, and testing that is much cheaper than normalising it
+            first = name[:1]
+            hits = [code for code, label in rows if first in label and norm_label(label) == name]
             found = self._codes[(key, name)] = hits[0] if len(hits) == 1 else None
         return found
 
@@ -278,42 +298,40 @@ class _Cells:
         return f"{cell.sheet}!{cell.ref.cell}"
 
     def __call__(self, refs: tuple[str, ...]) -> tuple[Cell | None, str | None]:
+        """First resolvable ref -> (cell, None); none resolvable -> (None, why)."""
         got = self._found.get(refs)
         if got is None:
-            got = self._found[refs] = _cell(self.model, refs)
+            got = self._found[refs] = self._cell(refs)
         return got
 
+    def _cell(self, refs: tuple[str, ...]) -> tuple[Cell | None, str | None]:
+        why = None
+        for ref in refs:
+            cell = self._named_cell(ref)
+            if cell is not None:
+                return cell, None
+            try:
+                terms = resolve(self.model, ref)
+            except Absent:
+                why = why or f"缺少{ref.split('|')[0]}表"
+                continue
+            except Unlocated as u:
+                why = f"{u.table.name}中的{u.what}"
+                continue
+            if terms and terms[0].cell is not None:
+                return terms[0].cell, None
+        return None, why
 
-def _cell(model: WorkbookModel, refs: tuple[str, ...]) -> tuple[Cell | None, str | None]:
-    """First resolvable ref -> (cell, None); none resolvable -> (None, why)."""
-    why = None
-    for ref in refs:
-        cell = _named_cell(model, ref)
-        if cell is not None:
-            return cell, None
-        try:
-            terms = resolve(model, ref)
-        except Absent:
-            why = why or f"缺少{ref.split('|')[0]}表"
-            continue
-        except Unlocated as u:
-            why = f"{u.table.name}中的{u.what}"
-            continue
-        if terms and terms[0].cell is not None:
-            return terms[0].cell, None
-    return None, why
-
-
-def _named_cell(model: WorkbookModel, ref: str) -> Cell | None:
-    """The cell of a ref naming a row and a column that the table has: the cell `resolve` finds,
-    without building its Term. None for any other ref (a row selector, a table, row or column
-    not there): `resolve` answers those."""
-    tkey, block, row_key, col = ref.lstrip("?").split("|")
-    if row_key[:1] == "@":
-        return None
-    t = model.get(tkey)
-    row = t.blocks.get(block, {}).get(row_key) if t is not None else None
-    return row.cell(col) if row is not None else None
+    def _named_cell(self, ref: str) -> Cell | None:
+        """The cell of a ref naming a row and a column that the table has: the cell `resolve`
+        finds, without building its Term. None for any other ref (a row selector, a table, row
+        or column not there): `resolve` answers those."""
+        tkey, block, row_key, col = ref.lstrip("?").split("|")
+        if row_key[:1] == "@":
+            return None
+        t = self.table(tkey)
+        row = t.blocks.get(block, {}).get(row_key) if t is not None else None
+        return row.cell(col) if row is not None else None
 
 
 def _item_from(text: str) -> str | None:
@@ -377,18 +395,11 @@ def _refs_for(cells: _Cells, c: Claim, topic: str, sub: str) -> tuple[str, ...] 
     return None
 
 
-def _row_codes(table: Table, key: str, name: str) -> list[str]:
-    """Codes of the rows `name` (a norm_label) may denote, in table order: 项 (level 3) rows of
-    05/08/09, 5-digit economic classes of 06."""
+def _code_rows(table: Table, key: str) -> list[tuple[str, str]]:
+    """(code, label) of the rows a name may denote, in table order: 项 (level 3) rows of 05/08/09,
+    5-digit economic classes of 06."""
     width = 5 if key == "06" else 7  # level 3 is a 7-digit code
-    # norm_label only deletes characters: a label without the name's first character cannot
-    # normalise to it, and testing that is much cheaper than normalising every label
-    first = name[:1]
-    return [
-        r.code
-        for r in table.rows("main")
-        if r.code and len(r.code) == width and first in r.label and norm_label(r.label) == name
-    ]
+    return [(r.code, r.label) for r in table.rows("main") if r.code and len(r.code) == width]
 
 
 _TO_WAN = {"元": Decimal("0.0001"), "千元": Decimal("0.1")}
@@ -398,7 +409,8 @@ def _cell_interval(cell: Cell, value: Decimal | None, unit: str | None = None) -
     """The printed cell (its `value`) as an interval, in 万元 when the workbook unit is given
     (claims are in 万元)."""
     v = value or Decimal(0)
-    iv = Interval(v - cell.half, v + cell.half)
+    half = cell.half
+    iv = Interval(v - half, v + half)
     if unit not in _TO_WAN:
         return iv
     # a table in 元 is quoted in 万元 to 2 decimals: allow for that rounding as well
@@ -494,10 +506,11 @@ def _check_amount(cells: _Cells, c: Claim, topic: str, sub: str, grounded: dict,
                 )
             )
         return
-    if cell.status in ("uncached", "text"):
+    _, status, _, cell_iv = cells.facts(cell)
+    if status in ("uncached", "text"):
         return
     grounded[id(c)] = cell
-    ok = c.interval().overlaps(cells.interval(cell))
+    ok = c.interval().overlaps(cell_iv)
     res.count("Y-1", ok)
     if ok:
         return

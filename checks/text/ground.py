@@ -634,18 +634,7 @@ def _check_empty_statements(model, paragraphs, topics, res: GroundResult) -> Non
             t = model.get(key)
             if t is None:
                 continue
-            cells = [x for x in t.amount_cells() if x.value]
-            if key == "07":
-                cells = (
-                    [
-                        x
-                        for x in cells
-                        if x.col
-                        in {cc.col for k, cc in t.rows("main")[0].cells.items() if k.startswith("决算")}
-                    ]
-                    if t.rows("main")
-                    else []
-                )
+            cells = _data_cells(t, _SHOWN_CELLS)
             res.count("Y-4", not cells)
             if not cells:
                 continue
@@ -656,9 +645,33 @@ def _check_empty_statements(model, paragraphs, topics, res: GroundResult) -> Non
                     severity=Severity.ERROR,
                     family=Family.TEXT,
                     message=f"文中称“{clause}”，但{t.name}{name}有数据（如 {cells[0].ref.cell} = {_fmt(cells[0].value, 2)}）",
-                    cells=[CellRef(p.sheet, p.cell)] + [x.ref for x in cells[:5]],
+                    cells=[CellRef(p.sheet, p.cell)] + [x.ref for x in cells],
                     text=clause,
                     expected="表中无数据",
                     actual=_fmt(cells[0].value, 2),
                 )
             )
+
+
+_SHOWN_CELLS = 5  # the cells a Y-4 finding names
+
+
+def _data_cells(t: Table, limit: int) -> list[Cell]:
+    """The first `limit` cells of `t` holding a nonzero amount, in table order (of 07, in its 决算
+    columns only). Read from the grid rows: only the cells found are made."""
+    only: set[int] | None = None  # the sheet columns searched; None: all
+    if t.key == "07":
+        main = t.rows("main")
+        if not main:
+            return []
+        only = {c for k, c in main[0].layout.cols.items() if k.startswith("决算")}
+    found: list[Cell] = []
+    for rows in t.blocks.values():
+        for r in rows.values():
+            values = r.values
+            for k, c in r.layout.cols.items():
+                if (only is None or c in only) and c < len(values) and values[c] is not None and r.value(k):
+                    found.append(r.cells[k])
+                    if len(found) == limit:
+                        return found
+    return found

@@ -234,11 +234,10 @@ class _Cells:
 
     def table(self, key: str) -> Table | None:
         """model.get(key), looked up once per key."""
-        try:
-            return self._tables[key]
-        except KeyError:
-            t = self._tables[key] = self.model.get(key)
-            return t
+        tables = self._tables
+        if key not in tables:
+            tables[key] = self.model.get(key)
+        return tables[key]
 
     def facts(self, cell: Cell) -> tuple[Cell, str, Decimal | None, Interval]:
         """(cell, status, value, _cell_interval in the workbook's unit), read once per cell."""
@@ -369,11 +368,11 @@ def _norm(text: str) -> str:
 
 
 def _refs_for(cells: _Cells, c: Claim, topic: str, sub: str) -> tuple[str, ...] | None:
+    if topic == "sangong":
+        return _sangong_ref(c)  # from the words as printed
     subject = _norm(c.subject).replace("拔款", "拨款")
     if subject[:1] in "基其中":  # the openings _LEAD_QIZHONG cuts
         subject = _LEAD_QIZHONG.sub("", subject)
-    if topic == "sangong":
-        return _sangong_ref(c)
     if topic in ("fund", "soe") and "（项）" in subject:
         key = "08" if topic == "fund" else "09"
         code = cells.code(key, subject.split("（项）")[0].split("（款）")[-1])
@@ -555,18 +554,20 @@ def _check_share(
     if den_ref is None or part is None:
         return
     den, _ = cells((den_ref,))
-    if den is None or not cells.value(den):
+    if den is None:
+        return
+    _, _, den_value, den_iv = cells.facts(den)
+    if not den_value:
         return
     part_cell = grounded.get(id(part))
     part_iv = cells.interval(part_cell) if part_cell is not None else part.interval()
-    ratio = (part_iv / cells.interval(den)).scale(HUNDRED)
+    ratio = (part_iv / den_iv).scale(HUNDRED)
     claim_iv = Interval.printed(c.value, c.decimals)
     ok = claim_iv.overlaps(ratio)
     res.count("Y-2", ok)
     if ok:
         return
-    mid = cells.interval(part_cell).mid if part_cell is not None else part.wan()
-    mid = mid / cells.interval(den).mid * HUNDRED
+    mid = (part_iv.mid if part_cell is not None else part.wan()) / den_iv.mid * HUNDRED
     expected = f"{_fmt(mid, max(c.decimals, 2))}%"
     hint = ""
     if topic == "sangong":
@@ -577,7 +578,7 @@ def _check_share(
         _text_finding(
             "Y-2",
             f"“{part.subject}{part.printed}，{c.subject}{c.printed}”：按{cells.where(den)} "
-            f"{_fmt(den.value, 2)} 计算应为 {expected}{hint}",
+            f"{_fmt(den_value, 2)} 计算应为 {expected}{hint}",
             c,
             ([part_cell.ref] if part_cell is not None else []) + [den.ref],
             expected=expected,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from checks.findings import CellRef, Family, Finding, Outcome, Severity
 from checks.layouts import _QUOTES, class_code_for_name, norm_label
@@ -167,6 +168,7 @@ _CLAUSE_END = re.compile(r"[。；]")
 # character and opening with none of a list number's is its own norm_label (and translate is slow)
 _MAY_NORMALISE = re.compile("[" + re.escape("".join(map(chr, _QUOTES))) + r"]|^[其一二三四五六七八九十（(\d]")
 _GROUNDED_KINDS = frozenset((Kind.AMOUNT, Kind.SHARE, Kind.COMPLETION))
+_EXPLAINED_PARTS = ("explanation", "")  # part_kind of the paragraphs with a topic
 _UNGROUNDED_ROLES = ("prior", "compare")  # compared-to figures (比上年…): not this year's cells
 
 
@@ -189,20 +191,20 @@ class GroundResult:
 
 def topics_of(paragraphs: list[Paragraph]) -> dict[int, tuple[str, str]]:
     """paragraph index -> (topic, level-2 heading text) for the 情况说明 part."""
+    # the paragraphs with a topic; a part's headings are its own paragraphs, so only theirs count
+    explained = [p for p in paragraphs if p.section and p.part_kind in _EXPLAINED_PARTS]
     level1: dict[tuple[str, str], str] = {}
     level2: dict[tuple[str, str, str], str] = {}
-    for p in paragraphs:
+    for p in explained:
         hm = p.marker
-        if hm and len(p.text) <= 60 and p.section:
+        if hm and len(p.text) <= 60:
             if hm[0] == 1:
                 level1.setdefault((p.part, p.section[0]), p.text)
             elif hm[0] == 2 and len(p.section) > 1:
                 level2.setdefault((p.part, p.section[0], p.section[1]), p.text)
     out = {}
     topic_of: dict[str, str] = {}  # the paragraphs of a section share its heading
-    for p in paragraphs:
-        if not p.section or p.part_kind not in ("explanation", ""):
-            continue
+    for p in explained:
         head = level1.get((p.part, p.section[0]), p.heading)
         topic = topic_of.get(head)
         if topic is None:
@@ -214,19 +216,27 @@ def topics_of(paragraphs: list[Paragraph]) -> dict[int, tuple[str, str]]:
     return out
 
 
+class _Reading(NamedTuple):
+    """What refs lead to: the cell, and what it holds (status, value, _cell_interval in the
+    workbook's unit); no cell: `why` (None when no table explains it)."""
+
+    cell: Cell | None
+    why: str | None = None
+    status: str = ""
+    value: Decimal | None = None
+    interval: Interval | None = None
+
+
 class _Cells:
     """The table side of one grounding run: `_cell` answers (the same refs, denominators and 三公
     cells, recur per claim), what a cell holds and where it sits (for messages), each found once."""
 
-    __slots__ = ("model", "_tables", "_found", "_read", "_candidates", "_codes", "_where")
+    __slots__ = ("model", "_tables", "_found", "_candidates", "_codes", "_where")
 
     def __init__(self, model: WorkbookModel) -> None:
         self.model = model
         self._tables: dict[str, Table | None] = {}  # key -> model.get(key)
-        self._found: dict[tuple[str, ...], tuple[Cell | None, str | None]] = {}
-        # id(cell) -> (cell, status, value, interval): the cells come from `_found`, which keeps
-        # them (and their ids) alive for the run; a share's base cell is read for every share
-        self._read: dict[int, tuple[Cell, str, Decimal | None, Interval]] = {}
+        self._found: dict[tuple[str, ...], _Reading] = {}  # refs -> their reading
         self._candidates: dict[str, list[tuple[str, str]]] = {}  # table key -> `_code_rows`
         self._codes: dict[tuple[str, str], str | None] = {}  # (table key, name) -> `code`
         # (sheet, row, col) -> `where`: a share's base recurs
@@ -238,25 +248,6 @@ class _Cells:
         if key not in tables:
             tables[key] = self.model.get(key)
         return tables[key]
-
-    def facts(self, cell: Cell) -> tuple[Cell, str, Decimal | None, Interval]:
-        """(cell, status, value, _cell_interval in the workbook's unit), read once per cell."""
-        got = self._read.get(id(cell))
-        if got is None or got[0] is not cell:
-            value = cell.value
-            got = self._read[id(cell)] = (
-                cell,
-                cell.status,
-                value,
-                _cell_interval(cell, value, self.model.unit),
-            )
-        return got
-
-    def value(self, cell: Cell) -> Decimal | None:
-        return self.facts(cell)[2]
-
-    def interval(self, cell: Cell) -> Interval:
-        return self.facts(cell)[3]
 
     def code(self, key: str, name: str) -> str | None:
         """The one row code of table `key` ('05'/'08'/'09': a 项 name; '06': an economic class name)."""
@@ -296,11 +287,17 @@ class _Cells:
                             return f"{_row_desc(t, block, key, col)}（{cell.ref.cell}）"
         return f"{cell.sheet}!{cell.ref.cell}"
 
-    def __call__(self, refs: tuple[str, ...]) -> tuple[Cell | None, str | None]:
-        """First resolvable ref -> (cell, None); none resolvable -> (None, why)."""
+    def __call__(self, refs: tuple[str, ...]) -> _Reading:
+        """The cell of the first resolvable ref, read; none resolvable: why. Once per refs."""
         got = self._found.get(refs)
         if got is None:
-            got = self._found[refs] = self._cell(refs)
+            cell, why = self._cell(refs)
+            if cell is None:
+                got = _Reading(None, why)
+            else:
+                value = cell.value
+                got = _Reading(cell, None, cell.status, value, _cell_interval(cell, value, self.model.unit))
+            self._found[refs] = got
         return got
 
     def _cell(self, refs: tuple[str, ...]) -> tuple[Cell | None, str | None]:
@@ -452,7 +449,7 @@ def ground_claims(model: WorkbookModel, paragraphs: list[Paragraph], claims: lis
     res = GroundResult()
     cells = _Cells(model)
     topics = topics_of(paragraphs)
-    grounded: dict[int, Cell] = {}  # id(claim) -> cell, for shares
+    grounded: dict[int, _Reading] = {}  # id(claim) -> its cell, for shares
     for idx, cs in _claims_by_paragraph(claims, topics).items():
         topic, sub = topics[idx]
         for c in cs:
@@ -491,7 +488,8 @@ def _check_amount(cells: _Cells, c: Claim, topic: str, sub: str, grounded: dict,
     refs = _refs_for(cells, c, topic, sub)
     if not refs:
         return
-    cell, why = cells(refs)
+    reading = cells(refs)
+    cell, why, status, _, cell_iv = reading
     if cell is None:
         if why and not why.startswith("缺少"):
             res.findings.append(
@@ -505,10 +503,9 @@ def _check_amount(cells: _Cells, c: Claim, topic: str, sub: str, grounded: dict,
                 )
             )
         return
-    _, status, _, cell_iv = cells.facts(cell)
     if status in ("uncached", "text"):
         return
-    grounded[id(c)] = cell
+    grounded[id(c)] = reading
     ok = c.interval().overlaps(cell_iv)
     res.count("Y-1", ok)
     if ok:
@@ -553,14 +550,12 @@ def _check_share(
     part = _part_of_share(c, cs)
     if den_ref is None or part is None:
         return
-    den, _ = cells((den_ref,))
-    if den is None:
+    den, _, _, den_value, den_iv = cells((den_ref,))
+    if den is None or not den_value:
         return
-    _, _, den_value, den_iv = cells.facts(den)
-    if not den_value:
-        return
-    part_cell = grounded.get(id(part))
-    part_iv = cells.interval(part_cell) if part_cell is not None else part.interval()
+    part_read = grounded.get(id(part))
+    part_cell = part_read.cell if part_read is not None else None
+    part_iv = part_read.interval if part_read is not None else part.interval()
     ratio = (part_iv / den_iv).scale(HUNDRED)
     claim_iv = Interval.printed(c.value, c.decimals)
     ok = claim_iv.overlaps(ratio)
@@ -591,22 +586,23 @@ def _sangong_completion(cells: _Cells, c: Claim) -> Interval | None:
     item = _item_from(c.subject) or _item_from(c.paragraph.text[c.sentence[0] : c.span[0]])
     if item is None:
         return None
-    fin, _ = cells((f"07|main|data|决算:{item}",))
-    bud, _ = cells((f"07|main|data|预算:{item}",))
-    if fin is None or bud is None or not cells.value(bud):
+    fin = cells((f"07|main|data|决算:{item}",))
+    bud = cells((f"07|main|data|预算:{item}",))
+    if fin.cell is None or bud.cell is None or not bud.value:
         return None
-    return (cells.interval(fin) / cells.interval(bud)).scale(HUNDRED)
+    return (fin.interval / bud.interval).scale(HUNDRED)
 
 
 def _check_completion(cells: _Cells, c: Claim, res: GroundResult) -> None:
     item = _item_from(c.paragraph.text[c.sentence[0] : c.span[0]])
     if item is None:
         return
-    fin, _ = cells((f"07|main|data|决算:{item}",))
-    bud, _ = cells((f"07|main|data|预算:{item}",))
-    if fin is None or bud is None or not cells.value(bud):
+    fin_read = cells((f"07|main|data|决算:{item}",))
+    bud_read = cells((f"07|main|data|预算:{item}",))
+    fin, bud = fin_read.cell, bud_read.cell
+    if fin is None or bud is None or not bud_read.value:
         return  # a zero budget is W-3's zero-base warning
-    ratio = (cells.interval(fin) / cells.interval(bud)).scale(HUNDRED)
+    ratio = (fin_read.interval / bud_read.interval).scale(HUNDRED)
     ok = Interval.printed(c.value, c.decimals).overlaps(ratio)
     res.count("Y-3", ok)
     if ok:

@@ -277,13 +277,14 @@ class _Cells:
         return got
 
     def _find(self, cell: Cell) -> str:
+        sheet, at, col_at = cell.sheet, cell.row, cell.col
         for t in self.model.tables:  # rows of a continuation may sit on another sheet: test each row
             for block, rows in t.blocks.items():
                 for key, row in rows.items():
-                    if row.row != cell.row or row.layout.sheet != cell.sheet:
+                    if row.row != at or row.layout.sheet != sheet:
                         continue
                     for col, c in row.layout.cols.items():
-                        if c == cell.col:
+                        if c == col_at:
                             return f"{_row_desc(t, block, key, col)}（{cell.ref.cell}）"
         return f"{cell.sheet}!{cell.ref.cell}"
 

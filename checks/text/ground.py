@@ -333,7 +333,7 @@ class _Cells:
 
 def _item_from(text: str) -> str | None:
     """The 三公 item named last in `text`; longer names shadow the shorter ones they contain."""
-    if "公" not in text and "运行维护" not in text:  # each item's pattern holds one of them
+    if "公" not in text and "运行维护" not in text:  # no item pattern matches without one of them
         return None
     last: tuple[int, str] | None = None  # (start, item) of the last name found
     masked = text

@@ -95,20 +95,23 @@ class ParagraphLists:
 def _lists_in_paragraph(claims: list[Claim]) -> list[_List]:
     if not claims:
         return []
+    text = claims[0].paragraph.text
+    has_qizhong, has_mainly = "其中" in text, "主要" in text
+    zhong = list(_ZHONG.finditer(text)) if "中" in text else []
+    if not (has_qizhong or has_mainly or zhong or _may_hold_paren_list(text)):
+        return []  # no marker a list opens with: the text alone says so, before any claim is read
     eligible = [c for c in claims if _eligible(c)]  # the figures a list may hold, in text order
     if len(eligible) < 2:
         return []  # every list is a total and at least one part, all eligible
-    text = claims[0].paragraph.text
     out: list[_List] = []
     markers: list[tuple[int, int, str]] = []
-    if "其中" in text:
+    if has_qizhong:
         markers += [(m.start(), m.end(), "其中") for m in _QIZHONG.finditer(text)]
-    if "主要" in text:
+    if has_mainly:
         markers += [(m.start(), m.end(), "主要是") for m in _MAINLY.finditer(text)]
-    if "中" in text:
-        for m in _ZHONG.finditer(text):
-            if any(c.span[1] == m.start() for c in eligible):
-                markers.append((m.start(), m.end(), "中"))
+    if zhong:
+        ends_of_figures = {c.span[1] for c in eligible}
+        markers += [(m.start(), m.end(), "中") for m in zhong if m.start() in ends_of_figures]
     if not markers:
         return _paren_lists(claims, text)
     markers.sort()
@@ -164,7 +167,7 @@ def _lists_in_paragraph(claims: list[Claim]) -> list[_List]:
 def _paren_lists(claims: list[Claim], text: str) -> list[_List]:
     """（含 a、b…） under the figure right before the parenthesis."""
     out: list[_List] = []
-    if "（" not in text and "(" not in text:
+    if not _may_hold_paren_list(text):
         return out
     for m in _PAREN_LIST.finditer(text):
         total = next(
@@ -179,6 +182,11 @@ def _paren_lists(claims: list[Claim], text: str) -> list[_List]:
         if parts:
             out.append(_List(total, parts, "含", [], may_end_early=False))  # the parenthesis bounds it
     return out
+
+
+def _may_hold_paren_list(text: str) -> bool:
+    """Whether _PAREN_LIST can match: it needs a （ or ( and one of 含/其中/包括."""
+    return ("（" in text or "(" in text) and ("含" in text or "其中" in text or "包括" in text)
 
 
 def _describes(eligible: list[Claim], text: str, end: int) -> bool:

@@ -25,6 +25,7 @@ _ZHONG = re.compile(r"中\s*[，,]")  # 3383.61万元中，财政拨款支出…
 _MAINLY = re.compile(r"主要(?:原因)?(?:是|为|有|用于|包括)[：:]?")
 _PAREN_LIST = re.compile(r"[（(]\s*(?:含|其中|包括)[^）)]*[）)]")
 _QIZHONG_END = re.compile(r"其中\s*[：:]\s*$")
+_COLONS = ("：", ":")
 _SENT_END = "。！？!?\n"
 _SENT_END_RE = re.compile("[" + _SENT_END + "]")
 
@@ -311,8 +312,15 @@ def _amount_vector(p: Paragraph, claims: list[Claim], upto: int | None = None) -
 
 def _check_paragraph_lists(paragraphs: list[Paragraph], by_p: dict[int, list[Claim]], tally: Tally) -> None:
     """'…支出预算为17万元，支出决算为10.08万元，…其中：' + one paragraph per item (columns add up)."""
+    # the totals are figures of the paragraph, and only a text ending in '：' can end in '其中：':
+    # test the end of the texts with figures only, not search every paragraph
+    heads = {key for key, cs in by_p.items() if cs[0].paragraph.text.rstrip().endswith(_COLONS)}
+    if not heads:
+        return
     for i, p in enumerate(paragraphs):
-        m = _QIZHONG_END.search(p.text) if "其中" in p.text else None
+        if id(p) not in heads:
+            continue
+        m = _QIZHONG_END.search(p.text)
         if not m:
             continue
         start = max(p.text.rfind(ch, 0, m.start() - 1) for ch in _SENT_END) + 1

@@ -65,13 +65,23 @@ def _num(c: Claim) -> str:
     return format(c.value, "f")
 
 
-@dataclass
+@dataclass(slots=True)
 class _List:
     total: Claim
     parts: list[Claim]
     marker: str  # 其中 / 中 / 主要是 / 含
-    seps: list[str]  # text between consecutive parts
     may_end_early: bool = True  # a '，'-separated list may stop before the sentence does
+    band: Interval | None = None  # Σ parts, when finding the list already summed them
+
+    def parts_band(self) -> Interval:
+        if self.band is None:
+            self.band = _band(self.parts)
+        return self.band
+
+    def sep(self, k: int) -> str:
+        """The text between part k and part k + 1 (read only when a list may end early)."""
+        a, b = self.parts[k], self.parts[k + 1]
+        return a.paragraph.text[a.span[1] : b.span[0]]
 
 
 class ParagraphLists:
@@ -104,7 +114,6 @@ def _lists_in_paragraph(claims: list[Claim]) -> list[_List]:
     eligible = [c for c in claims if _eligible(c)]  # the figures a list may hold, in text order
     if len(eligible) < 2:
         return []  # every list is a total and at least one part, all eligible
-    out: list[_List] = []
     markers: list[tuple[int, int, str]] = []
     if has_qizhong:
         markers += [(m.start(), m.end(), "其中") for m in _QIZHONG.finditer(text)]
@@ -116,41 +125,52 @@ def _lists_in_paragraph(claims: list[Claim]) -> list[_List]:
     if not markers:
         return _paren_lists(claims, text)
     markers.sort()
-    free = [c for c in eligible if not c.in_parens]
-    ends = _sentence_ends(text)
-    for start, end, name in markers:
+    found = _MarkerLists(text, eligible, markers)
+    out: list[_List] = []
+    for marker in markers:
+        found.add_lists_at(marker, out)
+    return out + _paren_lists(claims, text)
+
+
+class _MarkerLists:
+    """The lists opened by a paragraph's markers (其中/中/主要是): what they share, found once."""
+
+    __slots__ = ("text", "eligible", "markers", "free", "ends", "_describes")
+
+    def __init__(self, text: str, eligible: list[Claim], markers: list[tuple[int, int, str]]) -> None:
+        self.text = text
+        self.eligible = eligible
+        self.markers = markers  # in text order
+        self.free = [c for c in eligible if not c.in_parens]
+        self.ends = _sentence_ends(text)
+        self._describes: dict[int, bool] = {}  # 主要… marker end -> whether it names items only
+
+    def add_lists_at(self, marker: tuple[int, int, str], out: list[_List]) -> None:
+        text, ends = self.text, self.ends
+        start, end, name = marker
         if name == "其中" and start > 0 and text[start - 1] in _SENT_END:
             limit = 0  # '。其中': the total closes the previous sentence
         else:
             i = bisect_left(ends, start)  # the last end before the marker
             limit = ends[i - 1] + 1 if i else 0
-        before = [c for c in free if limit <= c.span[0] and c.span[1] <= start]
+        before = [c for c in self.free if limit <= c.span[0] and c.span[1] <= start]
         if not before:
-            continue
+            return
         total = before[-1]
         i = bisect_left(ends, end)  # the first end from the marker's end on
         stop = ends[i] if i < len(ends) else len(text)
         if name == "主要是":
             semi = min([i for i in (text.find("；", end), text.find(";", end)) if i != -1] or [stop])
-            if not any(end <= c.span[0] < semi for c in eligible):
+            if not any(end <= c.span[0] < semi for c in self.eligible):
                 stop = min(stop, semi)  # '…191万元，主要用于…；电子政务…368万元': a description, no parts
-        nxt = [
-            a
-            for a, b, kind in markers
-            if end <= a < stop and not (kind == "主要是" and _describes(eligible, text, b))
-        ]
-        stop = min([stop] + nxt)
+        stop = self._next_marker(end, stop)
         fam = _unit_family(total)
-        parts = [c for c in free if end <= c.span[0] < stop and _unit_family(c) == fam]
+        parts = [c for c in self.free if end <= c.span[0] < stop and _unit_family(c) == fam]
+        band = None
         if total.kind == Kind.AMOUNT:
             parts = [c for c in parts if c.kind == Kind.AMOUNT]
-        if limit == 0 and parts and total.kind == Kind.AMOUNT:
-            # '。其中' looks back across a sentence end, where several figures may be the whole
-            # ('…支出197.84万元，年末结转和结余0万元。其中：…'): take the last one the parts make up
-            band = _band(parts)
-            fitting = [c for c in before if c.kind == Kind.AMOUNT and band.overlaps(c.interval())]
-            if fitting:
-                total = fitting[-1]
+            if limit == 0 and parts:
+                total, band = _whole_before(before, parts)
         roles = {c.role for c in parts}
         if {"budget", "final"} <= roles:
             # '预算为25万元，决算为21.63万元。其中：…预算为0.00万元，决算为0.00万元；…': two columns
@@ -158,11 +178,35 @@ def _lists_in_paragraph(claims: list[Claim]) -> list[_List]:
                 col_total = next((c for c in reversed(before) if c.role == role), None)
                 col = [c for c in parts if c.role == role]
                 if col_total is not None and col:
-                    out.append(_List(col_total, col, name, [], may_end_early=False))
+                    out.append(_List(col_total, col, name, may_end_early=False))
         elif parts:
-            seps = [text[a.span[1] : b.span[0]] for a, b in zip(parts, parts[1:], strict=False)]
-            out.append(_List(total, parts, name, seps))
-    return out + _paren_lists(claims, text)
+            out.append(_List(total, parts, name, band=band))
+
+    def _next_marker(self, end: int, stop: int) -> int:
+        """Where the next marker within [end, stop) opens a list of its own (or `stop`); a 主要…
+        that only names items (_describes) does not."""
+        for a, b, kind in self.markers:  # in text order: the first that counts is the nearest
+            if end <= a < stop and not (kind == "主要是" and self._names_items(b)):
+                return a
+        return stop
+
+    def _names_items(self, marker_end: int) -> bool:
+        known = self._describes.get(marker_end)
+        if known is None:
+            known = self._describes[marker_end] = _describes(self.eligible, self.text, marker_end)
+        return known
+
+
+def _whole_before(before: list[Claim], parts: list[Claim]) -> tuple[Claim, Interval | None]:
+    """'。其中' looks back across a sentence end, where several figures may be the whole
+    ('…支出197.84万元，年末结转和结余0万元。其中：…'): the last one the parts make up, else the
+    last figure before the marker; with Σ parts when it was summed."""
+    amounts = [c for c in before if c.kind == Kind.AMOUNT]
+    if not amounts or (len(amounts) == 1 and amounts[0] is before[-1]):
+        return before[-1], None  # whichever fits, the whole is the last figure
+    band = _band(parts)
+    fitting = next((c for c in reversed(amounts) if band.overlaps(c.interval())), None)
+    return (fitting if fitting is not None else before[-1]), band
 
 
 def _paren_lists(claims: list[Claim], text: str) -> list[_List]:
@@ -181,7 +225,7 @@ def _paren_lists(claims: list[Claim], text: str) -> list[_List]:
             c for c in claims if m.start() < c.span[0] < m.end() and _eligible(c) and _unit_family(c) == fam
         ]
         if parts:
-            out.append(_List(total, parts, "含", [], may_end_early=False))  # the parenthesis bounds it
+            out.append(_List(total, parts, "含", may_end_early=False))  # the parenthesis bounds it
     return out
 
 
@@ -218,7 +262,7 @@ def check_lists(
 def _judge_list(lst: _List, para_claims: list[Claim], tally: Tally) -> None:
     total, parts = lst.total, lst.parts
     tv = total.interval()
-    band = _band(parts)
+    band = lst.parts_band()
     if band.overlaps(tv):
         tally.ok("W-5")
         return
@@ -230,7 +274,7 @@ def _judge_list(lst: _List, para_claims: list[Claim], tally: Tally) -> None:
         running: list[Claim] = []
         for k, c in enumerate(parts[:-1]):
             running.append(c)
-            if lst.may_end_early and k >= 1 and "、" not in lst.seps[k] and _band(running).overlaps(tv):
+            if lst.may_end_early and k >= 1 and "、" not in lst.sep(k) and _band(running).overlaps(tv):
                 tally.ok("W-5")  # the list ended here; what follows is another fact
                 return
         if _shares_declare_partial(parts, para_claims):
@@ -251,7 +295,7 @@ def _judge_list(lst: _List, para_claims: list[Claim], tally: Tally) -> None:
     running = []
     for k, c in enumerate(parts[:-1]):
         running.append(c)
-        if lst.may_end_early and k >= 1 and "、" not in lst.seps[k] and _band(running).overlaps(tv):
+        if lst.may_end_early and k >= 1 and "、" not in lst.sep(k) and _band(running).overlaps(tv):
             tally.ok("W-5")
             return
     names, s_mid, d, unit = _sum_text(total, parts)
@@ -342,7 +386,7 @@ def _check_paragraph_lists(paragraphs: list[Paragraph], by_p: dict[int, list[Cla
             continue
         for k, total in enumerate(totals):
             col = [r[k] for r in rows]
-            _judge_list(_List(total, col, "其中", [], may_end_early=False), [], tally)
+            _judge_list(_List(total, col, "其中", may_end_early=False), [], tally)
 
 
 # --- shares ------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from checks.findings import Severity
+from checks.findings import Finding, Severity
 from checks.text.claims import MONEY_UNITS, Claim, Kind
 from checks.text.groups import ClaimGroups
 from checks.text.interval import HUNDRED, Interval, interval_sum, pct_point, round_half_up
@@ -431,13 +431,22 @@ def check_shares(
     """W-11 for each share whose denominator the paragraph prints; W-6 per enumeration."""
     tally = Tally() if tally is None else tally
     found = ParagraphLists() if lists is None else lists
-    by_p = (groups if groups is not None else ClaimGroups(claims)).by_paragraph()
+    groups = groups if groups is not None else ClaimGroups(claims)
+    # the sentences printing a share, found in one pass: few paragraphs hold one
+    with_share = {(id(c.paragraph), c.sentence[0]) for c in groups.claims if c.kind == Kind.SHARE}
+    if not with_share:
+        return tally
+    paragraphs_with_share = {key[0] for key in with_share}
+    by_sentence = groups.by_sentence()
     measures = _Measures()
-    for para_claims in by_p.values():
-        if not any(c.kind == Kind.SHARE for c in para_claims):
+    for key, para_claims in groups.by_paragraph().items():
+        if key not in paragraphs_with_share:
             continue
         para_lists = found.of(para_claims)  # found for W-5 already, when both run
-        for sent in ClaimGroups(para_claims).sentences():
+        for start in dict.fromkeys(c.sentence[0] for c in para_claims):  # its sentences, in order
+            if (key, start) not in with_share:
+                continue
+            sent = by_sentence[(key, start)]
             shares = [c for c in sent if c.kind == Kind.SHARE and c.value is not None]
             if not shares:
                 continue
@@ -520,60 +529,17 @@ def _judge_share_group(
     totals = {
         id(s): _resolve_total(s, parts[id(s)], lists, para_claims, measures, followed_by_share) for s in group
     }
-    share_sum = interval_sum([s.interval() for s in group])
     all_parts = [parts[id(s)] for s in group]
-    have_parts = all(p is not None for p in all_parts)
     listed = [p for p in all_parts if p is not None]
-    # W-6 first: it decides whether the parts make the whole (and so can serve as the total)
-    exhaustive = False
+    have_parts = len(listed) == len(all_parts)
     if len(group) >= 2:
         common = {id(t) if t is not None else None for t in totals.values()}
         total = totals[id(group[0])] if len(common) == 1 else None
-        if total is not None and have_parts:
-            exhaustive = _band(listed).overlaps(total.interval())
-        elif total is None:
-            # '“三公”经费…支出决算中，A占a%；B占b%' breaks a whole down; so do shares that make 100%
-            whole = _WHOLE.match(group[0].sentence_text)
-            exhaustive = share_sum.contains(HUNDRED) or (
-                whole is not None and all(p.span[0] >= group[0].sentence[0] + whole.end() for p in listed)
-            )
-        hundred = Interval.exact(HUNDRED)
-        if total is None and have_parts and listed:
-            # the unprinted whole is the table's rounded total, which may differ from Σ parts by a
-            # rounding tail: allow (n + 1) half-cents of it, relative to the parts
-            band = _band(listed)
-            if band.mid > 0:
-                slack = HUNDRED * (band.hi - band.lo) / 2 * (len(listed) + 1) / len(listed) / band.mid
-                hundred = Interval(HUNDRED - slack, HUNDRED + slack)
-        ok = share_sum.overlaps(hundred) if exhaustive else share_sum.lo <= HUNDRED
-        if ok:
-            tally.ok("W-6")
-        else:
-            d = max(s.decimals for s in group)
-            msg = (
-                f"同一列举中各项占比之和为 {_show(share_sum.mid, d)}%（"
-                + "＋".join(s.printed for s in group)
-                + "），"
-                + ("应为100%" if exhaustive else "超过100%")
-            )
-            if have_parts and listed:
-                base = sum((p.wan() for p in listed), Decimal(0))
-                if base:
-                    shown = "、".join(
-                        fmt_pct(p.wan() / base * HUNDRED, max(s.decimals, 2))
-                        for p, s in zip(listed, group, strict=True)
-                    )
-                    msg += f"；按所列金额 {'＋'.join(_num(p) for p in listed)} 合计计算应为 {shown}"
-            tally.fail(
-                make_finding(
-                    "W-6", msg, [*listed, *group], expected="100%", actual=f"{_show(share_sum.mid, d)}%"
-                )
-            )
-        if total is None and exhaustive and have_parts:
+        # W-6 first: it decides whether the parts make the whole (and so can serve as the total)
+        whole = _judge_share_sum(group, total, listed, have_parts, tally)
+        if whole is not None:
             # the parts are the whole: each share is part ÷ Σ parts
-            whole = _band(listed)  # the same base for every share of the group
-            for s, p in zip(group, all_parts, strict=True):
-                assert p is not None
+            for s, p in zip(group, listed, strict=True):
                 _judge_share(s, p, None, listed, tally, whole)
             return
     for s in group:
@@ -582,16 +548,73 @@ def _judge_share_group(
             _judge_share(s, part, total, [], tally)
 
 
+def _judge_share_sum(
+    group: list[Claim], total: Claim | None, listed: list[Claim], have_parts: bool, tally: Tally
+) -> Interval | None:
+    """W-6 for two or more shares of one whole (`total`: the printed whole they share, if any).
+    Returns Σ parts when the parts are the whole, unprinted: the base of every share then."""
+    share_sum = interval_sum([s.interval() for s in group])
+    band: Interval | None = None  # Σ parts, summed once
+    exhaustive = False
+    if total is not None and have_parts:
+        exhaustive = _band(listed).overlaps(total.interval())
+    elif total is None:
+        # '“三公”经费…支出决算中，A占a%；B占b%' breaks a whole down; so do shares that make 100%
+        whole = _WHOLE.match(group[0].sentence_text)
+        exhaustive = share_sum.contains(HUNDRED) or (
+            whole is not None and all(p.span[0] >= group[0].sentence[0] + whole.end() for p in listed)
+        )
+    hundred = Interval.exact(HUNDRED)
+    if total is None and have_parts and listed:
+        # the unprinted whole is the table's rounded total, which may differ from Σ parts by a
+        # rounding tail: allow (n + 1) half-cents of it, relative to the parts
+        band = _band(listed)
+        if band.mid > 0:
+            slack = HUNDRED * (band.hi - band.lo) / 2 * (len(listed) + 1) / len(listed) / band.mid
+            hundred = Interval(HUNDRED - slack, HUNDRED + slack)
+    ok = share_sum.overlaps(hundred) if exhaustive else share_sum.lo <= HUNDRED
+    if ok:
+        tally.ok("W-6")
+    else:
+        tally.fail(_share_sum_finding(group, share_sum, exhaustive, listed, have_parts))
+    return band if total is None and exhaustive and have_parts else None
+
+
+def _share_sum_finding(
+    group: list[Claim], share_sum: Interval, exhaustive: bool, listed: list[Claim], have_parts: bool
+) -> Finding:
+    d = max(s.decimals for s in group)
+    msg = (
+        f"同一列举中各项占比之和为 {_show(share_sum.mid, d)}%（"
+        + "＋".join(s.printed for s in group)
+        + "），"
+        + ("应为100%" if exhaustive else "超过100%")
+    )
+    if have_parts and listed:
+        base = sum((p.wan() for p in listed), Decimal(0))
+        if base:
+            shown = "、".join(
+                fmt_pct(p.wan() / base * HUNDRED, max(s.decimals, 2))
+                for p, s in zip(listed, group, strict=True)
+            )
+            msg += f"；按所列金额 {'＋'.join(_num(p) for p in listed)} 合计计算应为 {shown}"
+    return make_finding("W-6", msg, [*listed, *group], expected="100%", actual=f"{_show(share_sum.mid, d)}%")
+
+
 def _judge_share(
-    s: Claim, part: Claim, total: Claim | None, whole: list[Claim], tally: Tally, whole_band: Interval | None = None
+    s: Claim,
+    part: Claim,
+    total: Claim | None,
+    whole: list[Claim],
+    tally: Tally,
+    whole_band: Interval | None = None,
 ) -> None:
     """W-11 for one share: part ÷ total, or part ÷ Σ `whole` (`whole_band`: that sum, when known)."""
     if total is not None:
-        base, base_txt, base_zero = total.interval(), _num(total), total.value == 0
+        base, base_zero = total.interval(), total.value == 0
         involved = [total, part, s]
     else:
         base = whole_band if whole_band is not None else _band(whole)
-        base_txt = f"（{'＋'.join(_num(c) for c in whole)}）"
         base_zero = all(c.value == 0 for c in whole)
         involved = [part, s]
     if base_zero or base.contains_zero():
@@ -612,6 +635,7 @@ def _judge_share(
         return
     point = pct_point(part.interval(), base)
     expected = fmt_pct(point, s.decimals)
+    base_txt = _num(total) if total is not None else f"（{'＋'.join(_num(c) for c in whole)}）"
     tally.fail(
         make_finding(
             "W-11",

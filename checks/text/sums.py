@@ -153,16 +153,18 @@ class _MarkerLists:
         else:
             i = bisect_left(ends, start)  # the last end before the marker
             limit = ends[i - 1] + 1 if i else 0
-        before = [c for c in self.free if limit <= c.span[0] and c.span[1] <= start]
-        if not before:
-            return
-        total = before[-1]
         i = bisect_left(ends, end)  # the first end from the marker's end on
         stop = ends[i] if i < len(ends) else len(text)
         if name == "主要是":
             semi = min([i for i in (text.find("；", end), text.find(";", end)) if i != -1] or [stop])
             if not any(end <= c.span[0] < semi for c in self.eligible):
-                stop = min(stop, semi)  # '…191万元，主要用于…；电子政务…368万元': a description, no parts
+                # '…191万元，主要用于…；电子政务…368万元': a description, no parts (the list would
+                # stop at the '；' with no figure before it)
+                return
+        before = [c for c in self.free if limit <= c.span[0] and c.span[1] <= start]
+        if not before:
+            return
+        total = before[-1]
         stop = self._next_marker(end, stop)
         fam = _unit_family(total)
         parts = [c for c in self.free if end <= c.span[0] < stop and _unit_family(c) == fam]

@@ -65,7 +65,9 @@ def _pct_claim_interval(c: Claim) -> Interval:
     return Interval.printed(c.value, c.decimals)
 
 
-def check_comparisons(claims: list[Claim], tally: Tally | None = None, groups: ClaimGroups | None = None) -> Tally:
+def check_comparisons(
+    claims: list[Claim], tally: Tally | None = None, groups: ClaimGroups | None = None
+) -> Tally:
     """W-1, W-2, W-4, W-9 over every comparison sentence."""
     tally = Tally() if tally is None else tally
     groups = groups if groups is not None else ClaimGroups(claims)
@@ -86,12 +88,7 @@ def check_comparisons(claims: list[Claim], tally: Tally | None = None, groups: C
                 prior, j = nums[j], j - 1
             while j >= 0 and nums[j].kind in (Kind.SHARE, Kind.PERCENT):
                 j -= 1
-            if (
-                j >= 0
-                and nums[j].kind == Kind.AMOUNT
-                and nums[j].role != "prior"
-                and _usable_money(nums[j])
-            ):
+            if j >= 0 and nums[j].kind == Kind.AMOUNT and nums[j].role != "prior" and _usable_money(nums[j]):
                 current = nums[j]
             if current is None and prior is None:
                 current = _earlier_current(ch, by_paragraph[id(ch.paragraph)])
@@ -307,7 +304,9 @@ def _judge_rate(
     )
 
 
-def check_completion(claims: list[Claim], tally: Tally | None = None, groups: ClaimGroups | None = None) -> Tally:
+def check_completion(
+    claims: list[Claim], tally: Tally | None = None, groups: ClaimGroups | None = None
+) -> Tally:
     """W-3 (完成预算% = 决算 ÷ 预算) and W-4 for 决算数大于/小于预算数 in the same paragraph."""
     tally = Tally() if tally is None else tally
     for sent in _sentences(claims, groups):

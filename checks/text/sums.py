@@ -217,14 +217,16 @@ def _paren_lists(claims: list[Claim], text: str) -> list[_List]:
     if not _may_hold_paren_list(text):
         return out
     for m in _PAREN_LIST.finditer(text):
-        total = next(
-            (c for c in claims if c.span[1] <= m.start() and text[c.span[1] : m.start()].strip() == ""), None
-        )
+        opening, closing = m.span()
+        touch = opening  # figures ending from here to the parenthesis have only spaces between
+        while touch and text[touch - 1].isspace():
+            touch -= 1
+        total = next((c for c in claims if touch <= c.span[1] <= opening), None)
         if total is None or not _eligible(total):
             continue
         fam = _unit_family(total)
         parts = [
-            c for c in claims if m.start() < c.span[0] < m.end() and _eligible(c) and _unit_family(c) == fam
+            c for c in claims if opening < c.span[0] < closing and _eligible(c) and _unit_family(c) == fam
         ]
         if parts:
             out.append(_List(total, parts, "含", may_end_early=False))  # the parenthesis bounds it

@@ -31,11 +31,12 @@ _SENT_END_RE = re.compile("[" + _SENT_END + "]")
 
 
 def _unit_family(c: Claim) -> str:
-    if c.is_money:
+    unit = c.unit
+    if unit in MONEY_UNITS:  # c.is_money, without the property call: this runs per figure
         return "money"
-    if c.unit in ("人", "名"):
+    if unit in ("人", "名"):
         return "person"
-    return c.unit or ""
+    return unit or ""
 
 
 def _eligible(c: Claim) -> bool:
@@ -492,9 +493,9 @@ def _resolve_total(
                     return lst.total
     if not den:
         return None
-    followed_by_share = followed() if part else set()
+    at = s.span[0]
     for c in para_claims:
-        if c is part or id(c) in followed_by_share or not _eligible(c) or c.span[0] > s.span[0]:
+        if c.span[0] > at or c is part or not _eligible(c) or (part and id(c) in followed()):
             continue
         subj = measures[c.subject]
         if subj and (den == subj or den in subj or subj in den) and c.kind == Kind.AMOUNT:

@@ -108,12 +108,13 @@ def _lists_in_paragraph(claims: list[Claim]) -> list[_List]:
     if not claims:
         return []
     text = claims[0].paragraph.text
-    # a one-character search is several times faster than a two-character one: it rules out first
+    # cheap tests first (a one-character search is several times faster than a two-character one;
+    # the figures are few): most paragraphs are ruled out before their figures are read in full
     has_qizhong = "其" in text and "其中" in text
     has_mainly = "主" in text and "主要" in text
-    may_zhong = "中" in text
-    if not (has_qizhong or has_mainly or may_zhong or _may_hold_paren_list(text, has_qizhong)):
-        return []  # no marker a list opens with: the text alone says so, before any claim is read
+    zhong_at = [c.span[1] for c in claims if text.startswith("中", c.span[1])] if "中" in text else []
+    if not (has_qizhong or has_mainly or zhong_at or _may_hold_paren_list(text, claims, has_qizhong)):
+        return []  # no marker a list opens with
     eligible = [c for c in claims if _eligible(c)]  # the figures a list may hold, in text order
     if len(eligible) < 2:
         return []  # every list is a total and at least one part, all eligible
@@ -122,16 +123,24 @@ def _lists_in_paragraph(claims: list[Claim]) -> list[_List]:
         markers += [(m.start(), m.end(), "其中") for m in _QIZHONG.finditer(text)]
     if has_mainly:
         markers += [(m.start(), m.end(), "主要是") for m in _MAINLY.finditer(text)]
-    if may_zhong:
-        markers += _zhong_markers(text, eligible)
-    if not markers:
-        return _paren_lists(claims, text)
+    if zhong_at:
+        markers += _zhong_markers(text, eligible, zhong_at)
     markers.sort()
-    found = _MarkerLists(text, eligible, markers)
+    opening = [m for m in markers if m[2] != "主要是" or _figure_before_semicolon(text, eligible, m[1])]
     out: list[_List] = []
-    for marker in markers:
-        found.add_lists_at(marker, out)
+    if opening:
+        found = _MarkerLists(text, eligible, markers)  # all markers: each bounds the lists before it
+        for marker in opening:
+            found.add_lists_at(marker, out)
     return out + _paren_lists(claims, text)
+
+
+def _figure_before_semicolon(text: str, eligible: list[Claim], end: int) -> bool:
+    """Whether a figure follows a 主要… marker (ending at `end`) before the next '；': one that names
+    items only ('…191万元，主要用于…；') opens no list (see add_lists_at)."""
+    found = [i for i in (text.find("；", end), text.find(";", end)) if i != -1]
+    bound = min(found) if found else len(text)
+    return any(end <= c.span[0] < bound for c in eligible)
 
 
 class _MarkerLists:
@@ -216,7 +225,7 @@ def _whole_before(before: list[Claim], parts: list[Claim]) -> tuple[Claim, Inter
 def _paren_lists(claims: list[Claim], text: str) -> list[_List]:
     """（含 a、b…） under the figure right before the parenthesis."""
     out: list[_List] = []
-    if not _may_hold_paren_list(text):
+    if "（" not in text and "(" not in text:
         return out
     for m in _PAREN_LIST.finditer(text):
         opening, closing = m.span()
@@ -235,26 +244,33 @@ def _paren_lists(claims: list[Claim], text: str) -> list[_List]:
     return out
 
 
-def _may_hold_paren_list(text: str, has_qizhong: bool | None = None) -> bool:
-    """Whether _PAREN_LIST can match: it needs a （ or ( and one of 含/其中/包括 (`has_qizhong`:
-    whether the text holds 其中, when known)."""
+def _may_hold_paren_list(text: str, claims: list[Claim], has_qizhong: bool) -> bool:
+    """Whether _paren_lists can find a list: _PAREN_LIST needs a （ or ( and one of 含/其中/包括
+    (`has_qizhong`: whether the text holds 其中), and the list a figure right before the parenthesis."""
     if "（" not in text and "(" not in text:
         return False
-    if has_qizhong is None:
-        has_qizhong = "其" in text and "其中" in text
-    return "含" in text or has_qizhong or ("包" in text and "包括" in text)
+    if not ("含" in text or has_qizhong or ("包" in text and "包括" in text)):
+        return False
+    return any(_paren_follows(text, c.span[1]) for c in claims)
 
 
-def _zhong_markers(text: str, eligible: list[Claim]) -> list[tuple[int, int, str]]:
-    """'3383.61万元中，…': a 中， right at the end of a figure. Looked for at the figures' ends, not
-    by scanning the text (中 is frequent: 中心). _ZHONG's matches cannot overlap, so its matches
-    at those ends are the ones a scan of the text would find there."""
+def _paren_follows(text: str, at: int) -> bool:
+    """Whether a （ or ( opens at `at`, after spaces maybe."""
+    while at < len(text) and text[at].isspace():
+        at += 1
+    return text.startswith(("（", "("), at)
+
+
+def _zhong_markers(text: str, eligible: list[Claim], zhong_at: list[int]) -> list[tuple[int, int, str]]:
+    """'3383.61万元中，…': a 中， right at the end of a figure (`zhong_at`: the figures' ends a 中
+    follows). Looked for there, not by scanning the text (中 is frequent: 中心). _ZHONG's matches
+    cannot overlap, so its matches at those ends are the ones a scan of the text would find there."""
+    ends = {c.span[1] for c in eligible}
     out: list[tuple[int, int, str]] = []
-    for end in sorted({c.span[1] for c in eligible}):
-        if text.startswith("中", end):
-            m = _ZHONG.match(text, end)
-            if m:
-                out.append((end, m.end(), "中"))
+    for end in sorted(set(zhong_at)):
+        m = _ZHONG.match(text, end) if end in ends else None
+        if m:
+            out.append((end, m.end(), "中"))
     return out
 
 

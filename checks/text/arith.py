@@ -168,7 +168,6 @@ def _check_change(
     ch: Claim, prior: Claim | None, current: Claim | None, rate: Claim | None, tally: Tally
 ) -> None:
     label = _prior_label(ch.compare_to)
-    d = _dp(ch)
     if prior is not None and current is not None:
         diff = _wan(current) - _wan(prior)
         magnitude_ok = diff.abs().overlaps(_wan(ch))
@@ -177,6 +176,7 @@ def _check_change(
         if magnitude_ok:
             tally.ok("W-2")
         else:
+            d = _dp(ch)
             tally.fail(
                 make_finding(
                     "W-2",

@@ -441,25 +441,18 @@ def _norm_measure(s: str) -> str:
     return _MEASURE_NOISE.sub("", s or "").strip()
 
 
-def _share_part(s: Claim, sent: list[Claim]) -> Claim | None:
-    """The figure a share refers to: the nearest money/count figure before it in the sentence."""
-    i = _index(sent, s)
-    for c in reversed(sent[:i]):
+def _share_parts(sent: list[Claim]) -> dict[int, Claim | None]:
+    """id(share) -> the figure it refers to: the nearest money/count figure before it in the
+    sentence, unless another share comes between. One walk through the sentence for all its shares."""
+    out: dict[int, Claim | None] = {}
+    last: Claim | None = None  # the nearest such figure since the last share
+    for c in sent:
         if c.kind == Kind.SHARE:
-            return None
-        if _eligible(c) and not c.in_parens:
-            return c
-    return None
-
-
-def _index(sent: list[Claim], s: Claim) -> int:
-    """sent.index(s), without comparing every field of the claims before it: equal claims have
-    equal spans, so a claim at another span is passed over on that test alone."""
-    span = s.span
-    for k, c in enumerate(sent):
-        if c is s or (c.span == span and c == s):
-            return k
-    raise ValueError("claim not in its sentence")
+            out[id(c)] = last
+            last = None
+        elif _eligible(c) and not c.in_parens:
+            last = c
+    return out
 
 
 def check_shares(
@@ -490,7 +483,7 @@ def check_shares(
             shares = [c for c in sent if c.kind == Kind.SHARE and c.value is not None]
             if not shares:
                 continue
-            parts = {id(s): _share_part(s, sent) for s in shares}
+            parts = _share_parts(sent)
             by_measure: dict[tuple[str, int], list[Claim]] = {}
             level = 0  # '占…93.32%，其中：小微…占…51.49%' is a part of a part, not a sibling
             for k, s in enumerate(shares):

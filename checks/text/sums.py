@@ -225,8 +225,8 @@ def _whole_before(before: list[Claim], parts: list[Claim]) -> tuple[Claim, Inter
 def _paren_lists(claims: list[Claim], text: str) -> list[_List]:
     """（含 a、b…） under the figure right before the parenthesis."""
     out: list[_List] = []
-    if "（" not in text and "(" not in text:
-        return out
+    if not _paren_after_figure(text, claims):
+        return out  # the scan below would find no total: a figure right before the parenthesis
     for m in _PAREN_LIST.finditer(text):
         opening, closing = m.span()
         touch = opening  # figures ending from here to the parenthesis have only spaces between
@@ -247,9 +247,15 @@ def _paren_lists(claims: list[Claim], text: str) -> list[_List]:
 def _may_hold_paren_list(text: str, claims: list[Claim], has_qizhong: bool) -> bool:
     """Whether _paren_lists can find a list: _PAREN_LIST needs a （ or ( and one of 含/其中/包括
     (`has_qizhong`: whether the text holds 其中), and the list a figure right before the parenthesis."""
-    if "（" not in text and "(" not in text:
-        return False
     if not ("含" in text or has_qizhong or ("包" in text and "包括" in text)):
+        return False
+    return _paren_after_figure(text, claims)
+
+
+def _paren_after_figure(text: str, claims: list[Claim]) -> bool:
+    """Whether a （ or ( follows one of the claims, after spaces maybe (a test of a few places,
+    not a scan of the text)."""
+    if "（" not in text and "(" not in text:
         return False
     return any(_paren_follows(text, c.span[1]) for c in claims)
 

@@ -105,8 +105,8 @@ class ParagraphLists:
 
 
 def _lists_in_paragraph(claims: list[Claim]) -> list[_List]:
-    if not claims:
-        return []
+    if len(claims) < 2:
+        return []  # every list is a total and at least one part
     text = claims[0].paragraph.text
     # cheap tests first (a one-character search is several times faster than a two-character one;
     # the figures are few): most paragraphs are ruled out before their figures are read in full

@@ -126,10 +126,16 @@ def _lists_in_paragraph(claims: list[Claim]) -> list[_List]:
     if zhong_at:
         markers += _zhong_markers(text, eligible, zhong_at)
     markers.sort()
-    opening = [m for m in markers if m[2] != "主要是" or _figure_before_semicolon(text, eligible, m[1])]
+    opening: list[tuple[int, int, str]] = []
+    naming: list[int] = []  # ends of the 主要… markers that name items only: they open no list
+    for m in markers:
+        if m[2] == "主要是" and not _figure_before_semicolon(text, eligible, m[1]):
+            naming.append(m[1])
+        else:
+            opening.append(m)
     out: list[_List] = []
     if opening:
-        found = _MarkerLists(text, eligible, markers)  # all markers: each bounds the lists before it
+        found = _MarkerLists(text, eligible, markers, naming)  # all markers bound the lists before them
         for marker in opening:
             found.add_lists_at(marker, out)
     return out + _paren_lists(claims, text)
@@ -137,7 +143,8 @@ def _lists_in_paragraph(claims: list[Claim]) -> list[_List]:
 
 def _figure_before_semicolon(text: str, eligible: list[Claim], end: int) -> bool:
     """Whether a figure follows a 主要… marker (ending at `end`) before the next '；': one that names
-    items only ('…191万元，主要用于…；') opens no list (see add_lists_at)."""
+    items only ('…191万元，主要用于…；') opens no list (see add_lists_at), and _describes it (it
+    looks no further than the '；')."""
     found = [i for i in (text.find("；", end), text.find(";", end)) if i != -1]
     bound = min(found) if found else len(text)
     return any(end <= c.span[0] < bound for c in eligible)
@@ -148,13 +155,16 @@ class _MarkerLists:
 
     __slots__ = ("text", "eligible", "markers", "free", "ends", "_describes")
 
-    def __init__(self, text: str, eligible: list[Claim], markers: list[tuple[int, int, str]]) -> None:
+    def __init__(
+        self, text: str, eligible: list[Claim], markers: list[tuple[int, int, str]], naming: list[int]
+    ) -> None:
         self.text = text
         self.eligible = eligible
         self.markers = markers  # in text order
         self.free = [c for c in eligible if not c.in_parens]
         self.ends = _sentence_ends(text)
-        self._describes: dict[int, bool] = {}  # 主要… marker end -> whether it names items only
+        # 主要… marker end -> whether it names items only (`naming`: those known to)
+        self._describes: dict[int, bool] = dict.fromkeys(naming, True)
 
     def add_lists_at(self, marker: tuple[int, int, str], out: list[_List]) -> None:
         text, ends = self.text, self.ends

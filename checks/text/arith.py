@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 
 from checks.findings import Severity
-from checks.text.claims import Claim, Kind
+from checks.text.claims import Claim, ClaimKind, Kind
 from checks.text.groups import ClaimGroups
 from checks.text.interval import HUNDRED, Interval, pct_point, round_half_up
 from checks.text.rules import Tally, fmt_pct, make_finding, quote
@@ -23,14 +23,24 @@ _WORD_SIGN = {"大于": 1, "高于": 1, "超过": 1, "多于": 1, "小于": -1, 
 
 
 _COMPARED = (Kind.CHANGE, Kind.RATE)  # the kinds a comparison sentence is checked from
+_COMPLETION = (Kind.COMPLETION,)
+_FLAT = (Kind.FLAT,)
 
 
 def _usable_money(c: Claim) -> bool:
     return c.is_money and c.value is not None and not c.approx and not c.in_parens
 
 
-def _sentences(claims: list[Claim], groups: ClaimGroups | None) -> list[list[Claim]]:
-    return (groups if groups is not None else ClaimGroups(claims)).sentences()
+def _sentences_with(
+    kinds: tuple[ClaimKind, ...], claims: list[Claim], groups: ClaimGroups | None
+) -> list[list[Claim]]:
+    """The sentences holding a claim of one of `kinds`, in text order: few do, and one pass over the
+    claims finds them, instead of a walk through every sentence's claims."""
+    groups = groups if groups is not None else ClaimGroups(claims)
+    keys = {(id(c.paragraph), c.sentence[0]) for c in groups.claims if c.kind in kinds}
+    if not keys:
+        return []
+    return [sent for key, sent in groups.by_sentence().items() if key in keys]
 
 
 def _prior_label(compare_to: str | None) -> str:
@@ -65,16 +75,13 @@ def _pct_claim_interval(c: Claim) -> Interval:
     return Interval.printed(c.value, c.decimals)
 
 
-def check_comparisons(claims: list[Claim], tally: Tally | None = None, groups: ClaimGroups | None = None) -> Tally:
+def check_comparisons(
+    claims: list[Claim], tally: Tally | None = None, groups: ClaimGroups | None = None
+) -> Tally:
     """W-1, W-2, W-4, W-9 over every comparison sentence."""
     tally = Tally() if tally is None else tally
     groups = groups if groups is not None else ClaimGroups(claims)
-    by_paragraph = groups.by_paragraph()
-    # only a sentence printing a change or a rate is checked here: find those in one pass
-    compared = {(id(c.paragraph), c.sentence[0]) for c in groups.claims if c.kind in _COMPARED}
-    for key, sent in groups.by_sentence().items():
-        if key not in compared:
-            continue
+    for sent in _sentences_with(_COMPARED, claims, groups):  # only these are checked here
         nums = [c for c in sent if c.value is not None and c.kind not in (Kind.YEAR, Kind.DATE)]
         used_rates: set[int] = set()
         for i, ch in enumerate(nums):
@@ -86,15 +93,10 @@ def check_comparisons(claims: list[Claim], tally: Tally | None = None, groups: C
                 prior, j = nums[j], j - 1
             while j >= 0 and nums[j].kind in (Kind.SHARE, Kind.PERCENT):
                 j -= 1
-            if (
-                j >= 0
-                and nums[j].kind == Kind.AMOUNT
-                and nums[j].role != "prior"
-                and _usable_money(nums[j])
-            ):
+            if j >= 0 and nums[j].kind == Kind.AMOUNT and nums[j].role != "prior" and _usable_money(nums[j]):
                 current = nums[j]
             if current is None and prior is None:
-                current = _earlier_current(ch, by_paragraph[id(ch.paragraph)])
+                current = _earlier_current(ch, groups.by_paragraph()[id(ch.paragraph)])
             rate = nums[i + 1] if i + 1 < len(nums) and nums[i + 1].kind == Kind.RATE else None
             if rate is not None:
                 used_rates.add(i + 1)
@@ -166,7 +168,6 @@ def _check_change(
     ch: Claim, prior: Claim | None, current: Claim | None, rate: Claim | None, tally: Tally
 ) -> None:
     label = _prior_label(ch.compare_to)
-    d = _dp(ch)
     if prior is not None and current is not None:
         diff = _wan(current) - _wan(prior)
         magnitude_ok = diff.abs().overlaps(_wan(ch))
@@ -175,6 +176,7 @@ def _check_change(
         if magnitude_ok:
             tally.ok("W-2")
         else:
+            d = _dp(ch)
             tally.fail(
                 make_finding(
                     "W-2",
@@ -307,10 +309,12 @@ def _judge_rate(
     )
 
 
-def check_completion(claims: list[Claim], tally: Tally | None = None, groups: ClaimGroups | None = None) -> Tally:
+def check_completion(
+    claims: list[Claim], tally: Tally | None = None, groups: ClaimGroups | None = None
+) -> Tally:
     """W-3 (完成预算% = 决算 ÷ 预算) and W-4 for 决算数大于/小于预算数 in the same paragraph."""
     tally = Tally() if tally is None else tally
-    for sent in _sentences(claims, groups):
+    for sent in _sentences_with(_COMPLETION, claims, groups):
         for k, c in enumerate(sent):
             if c.kind != Kind.COMPLETION or c.value is None:
                 continue
@@ -384,7 +388,7 @@ def _judge_budget_words(c: Claim, budget: Claim, final: Claim, tally: Tally) -> 
 def check_flat(claims: list[Claim], tally: Tally | None = None, groups: ClaimGroups | None = None) -> Tally:
     """W-4: 持平/无变化 where both compared amounts are printed in the sentence."""
     tally = Tally() if tally is None else tally
-    for sent in _sentences(claims, groups):
+    for sent in _sentences_with(_FLAT, claims, groups):
         for k, c in enumerate(sent):
             if c.kind != Kind.FLAT or (c.direction or "").startswith("基本"):
                 continue

@@ -50,6 +50,7 @@ class Task:
     annotated: Path | None  # where the annotated copy goes (None: --no-annotate)
     json_path: Path | None  # where the JSON report goes (None: no JSON)
     text_file: Path | None = None  # the 说明文档 paired with the workbook
+    rules: tuple[str, ...] | None = None  # ids of the rules to run (None: all), by --select/--ignore
 
 
 @dataclass
@@ -247,8 +248,13 @@ def run_task(task: Task) -> WorkbookResult:
             res.text_file = task.text_file
         except InputError as e:  # the workbook is still checked, with the text it holds itself
             res.text_error = f"说明文档未能读取，已只按工作簿检查（{e.message}）"
+    rules = None
+    if task.rules is not None:
+        from checks.rules import RULES
+
+        rules = [RULES[i] for i in task.rules]
     try:
-        grids, report = check_file(task.path, res.text_file, text=text)
+        grids, report = check_file(task.path, res.text_file, text=text, rules=rules)
     except InputError as e:
         res.error = e.message
         return res
@@ -308,6 +314,7 @@ def check_folder(
     progress: bool = True,
     skip: Iterable[Path] = (),
     text_files: bool = True,
+    rules: Iterable[str] | None = None,
 ) -> BatchResult:
     """Check every workbook under `folder`; `skip` lists files to leave out (e.g. the overview).
 
@@ -328,6 +335,7 @@ def check_folder(
             annotated=targets[p] if annotate else None,
             json_path=targets[p].with_suffix(".json") if json_reports else None,
             text_file=texts.get(p),
+            rules=tuple(rules) if rules is not None else None,
         )
         for p in paths
     ]
@@ -409,6 +417,11 @@ def format_batch_summary(result: BatchResult, overview: Path | None, *, max_line
         " · ".join(f"{s} {result.count(s)}" for s in (STATUS_PASS, STATUS_WARNINGS, STATUS_ERRORS, STATUS_FAILED))
         + f"；合计 错误 {errors} · 警告 {warnings} · 提示 {infos}",
     ]
+    skipped = next((i.report.skipped_rules for i in items if i.report), None)
+    if skipped:
+        from addin.marks import selection_text
+
+        lines.append(f"本次{selection_text(skipped)}")
 
     def listing(title: str, rows: list[str]) -> None:
         if not rows:
@@ -464,6 +477,14 @@ def run_batch(args) -> int:
     if report.exists() and report.resolve() in {p.resolve() for p in find_workbooks(folder)}:
         print(f"无法检查：总览文件不能覆盖被检查的工作簿：{report}。请另选 --report 路径。", file=sys.stderr)
         return EXIT_UNCHECKABLE
+    from addin.cli import chosen_rules
+    from checks.rules.selection import SelectionError
+
+    try:
+        rules = chosen_rules(args)
+    except SelectionError as e:
+        print(f"无法检查：{e}", file=sys.stderr)
+        return EXIT_UNCHECKABLE
     out_dir = Path(args.out_dir) if args.out_dir else None
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         print(f"无法检查：输出目录是一个文件：{out_dir}", file=sys.stderr)
@@ -478,6 +499,7 @@ def run_batch(args) -> int:
             progress=True,
             skip=[report],
             text_files=not args.no_text_files,
+            rules=[r.id for r in rules] if rules is not None else None,
         )
     except OSError as e:
         print(f"无法创建输出目录：{e.filename or out_dir}（{e.strerror or e}）", file=sys.stderr)

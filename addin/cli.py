@@ -28,6 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--text", metavar="FILE", help="情况说明不在工作簿内时，另给 .docx/.txt/.pdf 文件")
     c.add_argument("--max-lines", type=int, default=20, help="终端最多显示的问题条数（默认 20）")
     c.add_argument("-q", "--quiet", action="store_true", help="只显示计数")
+    _selection_options(c)
 
     r = sub.add_parser("rules", help="列出规则", description="列出规则目录。")
     r.add_argument("rule", nargs="?", help="规则编号，如 T01-2：显示完整说明")
@@ -43,11 +44,27 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--no-text-files", action="store_true",
                    help="不核对工作簿旁的说明文档（默认：同名或名含“说明”的 .docx/.pdf/.txt 一并核对）")
 
+    _selection_options(b)
+
     ba = sub.add_parser("build-addin", help="生成 Excel 加载项 juesuan.xlam")
     ba.add_argument("-o", "--output", default="dist/juesuan.xlam")
     ba.add_argument("--udf-module", default="addin.udfs", help="UDF 模块（默认 addin.udfs）")
     sub.add_parser("install-addin", help="在 Windows Excel 中安装加载项")
     return p
+
+
+def _selection_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--select", action="append", metavar="规则",
+                   help="只运行这些规则：编号（W-8）、表（T01）、字母（T/X/W/Y/C/R）或类别（表内/表间/完整性/文内/表文），逗号分隔")
+    p.add_argument("--ignore", action="append", metavar="规则", help="不运行这些规则（写法同 --select；与 --select 同时给出时以 --ignore 为准）")
+
+
+def chosen_rules(args) -> list | None:
+    """The rules `--select`/`--ignore` leave (None: all). Raises SelectionError for unknown codes."""
+    from checks.rules import RULES
+    from checks.rules.selection import select_rules
+
+    return select_rules(RULES.values(), args.select or (), args.ignore or ())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,10 +105,11 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_UNCHECKABLE
 
 
-def check_file(path: Path, text_file: Path | None = None, *, text: str | None = None):
+def check_file(path: Path, text_file: Path | None = None, *, text: str | None = None, rules: list | None = None):
     """Read and check one workbook: (grids, report). Raises InputError for files that cannot be read.
 
-    `text_file` is the 说明文档 beside the workbook; `text` its content when already read."""
+    `text_file` is the 说明文档 beside the workbook; `text` its content when already read; `rules`
+    the rules to run (None: all)."""
     from addin.reader import InputError, read_workbook
     from checks.api import check_grids
 
@@ -100,7 +118,9 @@ def check_file(path: Path, text_file: Path | None = None, *, text: str | None = 
         from addin.text_files import read_explanation
 
         text = read_explanation(text_file)
-    report = check_grids(grids, name=path.name, text=text, text_source=str(text_file) if text_file else None)
+    report = check_grids(
+        grids, name=path.name, text=text, text_source=str(text_file) if text_file else None, rules=rules
+    )
     if not report.tables:
         # No 公开 table located (an empty or unrelated workbook): 0 findings would read as 通过.
         raise InputError(f"工作簿中没有找到部门决算公开表（如“收入支出决算总表”），无法检查：{path.name}")
@@ -125,8 +145,15 @@ def cmd_check(args) -> int:
         # report_json's own guard compares with report.workbook, which is only the file name
         print(f"无法写出 JSON 报告：不能写到被检查的文件上：{args.json}", file=sys.stderr)
         return EXIT_UNCHECKABLE
+    from checks.rules.selection import SelectionError
+
     try:
-        grids, report = check_file(src, Path(args.text) if args.text else None)
+        rules = chosen_rules(args)
+    except SelectionError as e:
+        print(f"无法检查：{e}", file=sys.stderr)
+        return EXIT_UNCHECKABLE
+    try:
+        grids, report = check_file(src, Path(args.text) if args.text else None, rules=rules)
     except InputError as e:
         print(f"无法检查：{e.message}", file=sys.stderr)
         return e.exit_code

@@ -286,6 +286,18 @@ def _cell_text(f: Finding) -> str | None:
     return first if len(f.cells) == 1 else f"{first} 等{len(f.cells)}处"
 
 
+def selection_text(skipped: list[str], shown: int = 12) -> str:
+    """What --select/--ignore left out, named the short way round: '未运行 W-8、W-15' or, when few
+    rules ran, '只运行了 W-1、W-3' (a long list is cut after `shown` ids, with the count)."""
+    from checks.rules import RULES
+
+    left_out = set(skipped)
+    ran = [i for i in RULES if i not in left_out]
+    ids, verb = (ran, "只运行了") if len(ran) < len(skipped) else (skipped, "未运行")
+    head = "、".join(ids[:shown])
+    return f"{verb} {head}" + (f" 等 {len(ids)} 条" if len(ids) > shown else "") + "（按 --select/--ignore 选择）"
+
+
 def summary_layout(
     report: Report, *, now: datetime | None = None, sheet_order: Sequence[str] | None = None
 ) -> SummaryLayout:
@@ -316,6 +328,9 @@ def summary_layout(
     for k1, v1, k2, v2 in facts:
         r = add([k1, v1 if v1 is not None else _UNKNOWN, None, None, k2, v2 if v2 is not None else _UNKNOWN])
         bold.update({(r, 0), (r, 4)})
+    if report.skipped_rules:  # a reviewer must see that the check was partial
+        r = add(["规则选择", selection_text(report.skipped_rules)])
+        bold.add((r, 0))
     add([])
 
     # counts: severity x family, and beside it the checks made

@@ -29,6 +29,7 @@ from addin.marks import (
     is_formula_like,
     normalize_cell,
     rule_key,
+    selection_text,
     sort_findings,
 )
 from checks.findings import Finding, Severity
@@ -131,6 +132,9 @@ def overview_sheets(result: BatchResult, base: Path) -> list[SheetData]:
         s = per_rule[rule]
         title = RULES[rule].title if rule in RULES else None
         rules.rows.append([rule, title, s["error"], s["warning"], s["info"], len(s["books"])])
+    skipped = next((i.report.skipped_rules for i in result.items if i.report), None)
+    if skipped:  # the same selection for every workbook: say once that the counts are partial
+        rules.rows.append(["（规则选择）", selection_text(skipped), None, None, None, None])
     for sheet in (overview, detail, rules):
         sheet.rows = [[_text(v) for v in row] for row in sheet.rows]
     return [overview, detail, rules]

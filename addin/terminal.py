@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ntpath
 
-from addin.marks import default_sheet_order, normalize_cell, one_line, sort_findings
+from addin.marks import default_sheet_order, normalize_cell, one_line, selection_text, sort_findings
 from checks.findings import Finding, Report, Severity
 
 _ANSI = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
@@ -41,6 +41,8 @@ def format_summary(report: Report, *, max_findings: int = 20, color: bool = Fals
     if report.acknowledged:
         checks += f"；已核实 {report.acknowledged} 条（见“核实说明”）"
     lines.append(f"{counts}；{checks}")
+    if report.skipped_rules:
+        lines.append(f"本次{selection_text(report.skipped_rules)}")
 
     ordered = sort_findings(report.findings, default_sheet_order(report))
     if not ordered:

@@ -105,6 +105,7 @@ class Report:
     text_passed: int = 0
     rule_counts: dict[str, list[int]] = field(default_factory=dict)  # rule id -> [checked, passed]
     acknowledged: int = 0  # findings explained in the workbook's 核实说明 sheet (now 提示)
+    skipped_rules: list[str] = field(default_factory=list)  # not run: left out by --select/--ignore
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -140,4 +141,4 @@ class Report:
                 "acknowledged": self.acknowledged,
             },
             "findings": [f.to_json() for f in self.findings],
-        }
+        } | ({"skipped_rules": list(self.skipped_rules)} if self.skipped_rules else {})

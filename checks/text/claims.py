@@ -322,11 +322,7 @@ def _last_chars(*alternations: str) -> frozenset[str]:
 
 _DIRECTION_ENDERS = _last_chars(_DIRECTION_WORDS, _DIRECTION_LINKS)
 _APPROX_ENDERS = _last_chars(_APPROX_WORDS)
-
-
-def _may_follow(ch: str) -> bool:
-    """Whether _APPROX_AFTER can match at a character: its words open with 以/左/上, maybe after spaces."""
-    return (ch != "" and ch in "以左上") or ch.isspace()
+_TAIL_ENDERS = _DIRECTION_ENDERS | _APPROX_ENDERS
 
 
 def _may_compare(s: str) -> bool:
@@ -340,6 +336,8 @@ def _number_claims(p: Paragraph, t: str, layout: TextLayout, found: list[re.Matc
     if not raw:
         return claims
     prev_end: dict[tuple[int, int], int] = {}  # per subject span: where the last figure ended
+    # no 比/较/与/同 anywhere: no figure needs a comparison scan
+    compares = _may_compare(t)
     places = layout.at_figures([f[0] for f in raw])
     for (start, end, value, decimals, unit, approx, printed), (clause, sentence, piece, in_parens) in zip(
         raw, places, strict=True
@@ -347,14 +345,20 @@ def _number_claims(p: Paragraph, t: str, layout: TextLayout, found: list[re.Matc
         lead_from = max(piece[0], prev_end.get(piece, piece[0]))
         prev_end[piece] = end
         before = t[lead_from:start]
-        approx_before = _ends_with(_APPROX_BEFORE, before, _APPROX_LONGEST, _APPROX_ENDERS)
-        approx = (
-            approx
-            or approx_before is not None
+        # most subjects end in neither an approximation nor a direction word: test the last
+        # character once for both (a space may hide either, so it goes to the scans)
+        last = before[-1:]
+        if last and (last in _TAIL_ENDERS or last <= "\u3000"):
+            approx_before = _ends_with(_APPROX_BEFORE, before, _APPROX_LONGEST, _APPROX_ENDERS)
+            dm = _ends_with(_DIRECTION_RE, before, _DIRECTION_LONGEST, _DIRECTION_ENDERS)
+        else:
+            approx_before = dm = None
+        if not approx and approx_before is None:
             # 以上/左右…, maybe after spaces: only a figure followed by one of these characters
-            or (_may_follow(t[end : end + 1]) and _APPROX_AFTER.match(t, end, clause[1]) is not None)
-        )
-        dm = _ends_with(_DIRECTION_RE, before, _DIRECTION_LONGEST, _DIRECTION_ENDERS)
+            after = t[end : end + 1]
+            approx = after != "" and (after in "以左上" or after.isspace()) and _APPROX_AFTER.match(t, end, clause[1]) is not None
+        else:
+            approx = True
         if dm:
             direction = dm.group("dir")
             sign = -1 if direction in _NEGATIVE else 1
@@ -365,17 +369,19 @@ def _number_claims(p: Paragraph, t: str, layout: TextLayout, found: list[re.Matc
             subject_raw, approx_raw = before, approx_before
         # the subject without an approximation word ending it (the only place it can match)
         unapprox = subject_raw[: approx_raw.start()] if approx_raw else subject_raw
-        subject = clean_subject(_COMPARE_RE.sub("", unapprox) if _may_compare(unapprox) else unapprox)
+        subject = clean_subject(_COMPARE_RE.sub("", unapprox) if compares and _may_compare(unapprox) else unapprox)
         money = unit in MONEY_UNITS
         # the comparison in force: only money figures and changes/rates use it
-        cm = _last_compare(t, sentence[0], start) if money or direction else None
+        cm = _last_compare(t, sentence[0], start) if compares and (money or direction) else None
         role = None
         denominator = None
         noun = None
         if money:
             if direction:
                 kind = Kind.CHANGE
-            elif _COMPARE_START.match(t, clause[0], start) or (cm and sentence[0] + cm.start() >= lead_from):
+            elif compares and (
+                _COMPARE_START.match(t, clause[0], start) or (cm and sentence[0] + cm.start() >= lead_from)
+            ):
                 kind, role = Kind.AMOUNT, "prior"
                 subject = clean_subject(_COMPARE_RE.sub("", subject_raw))
             else:

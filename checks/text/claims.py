@@ -104,6 +104,10 @@ _TOKEN_RE = re.compile(
     rf"\s*(?P<approx>多|余)?\s*(?P<unit>{_UNIT_RE}))"
 )
 _PERCENT_CN_RE = re.compile(rf"百分之(?P<cn>[{_CN}\d.]+)")
+# every date holds this, and the scan for dates (which has no first character to jump to) starts
+# just before the first one
+_DATE_CORE_RE = re.compile(r"年\s*\d{1,2}\s*月")
+_DATE_LEAD_LONGEST = 3  # 截止到, 截至到
 _DATE_RE = re.compile(
     r"(?=[截至到\s\d])(?P<lead>截至|截止到|截止|截至到|至|到)?\s*(?<!\d)(?P<y>\d{4,5})\s*年\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?"
 )
@@ -143,9 +147,12 @@ CLASS_NAMES = (
     "资源勘探工业信息等支出", "商业服务业等支出", "金融支出", "援助其他地区支出", "国土海洋气象等支出",
     "自然资源海洋气象等支出", "住房保障支出", "粮油物资储备支出", "灾害防治及应急管理支出",
     "抗疫特别国债安排的支出", "债务还本支出", "债务付息支出",
-)
+)  # fmt: skip
 _CLASS_RE = re.compile("|".join(sorted(CLASS_NAMES, key=len, reverse=True)))
-_ORG_SUFFIX = re.compile(r"(局|委员会|委|办公室|办|中心|院|厅|站|所|馆|队|处|社|学校|医院|政府|部|会|署)$")
+# the endings of an organisation's name (names never end in a line break, so endswith is the test)
+_ORG_SUFFIXES = tuple(
+    "局|委员会|委|办公室|办|中心|院|厅|站|所|馆|队|处|社|学校|医院|政府|部|会|署".split("|")
+)
 _DEPT_LABEL_RE = re.compile(
     r"(?:填报单位|部门名称|单位名称|部门|单位)\s*[:：]\s*(?P<name>[^\s:：，。]{2,30})"
 )
@@ -356,7 +363,11 @@ def _number_claims(p: Paragraph, t: str, layout: TextLayout, found: list[re.Matc
         if not approx and approx_before is None:
             # 以上/左右…, maybe after spaces: only a figure followed by one of these characters
             after = t[end : end + 1]
-            approx = after != "" and (after in "以左上" or after.isspace()) and _APPROX_AFTER.match(t, end, clause[1]) is not None
+            approx = (
+                after != ""
+                and (after in "以左上" or after.isspace())
+                and _APPROX_AFTER.match(t, end, clause[1]) is not None
+            )
         else:
             approx = True
         if dm:
@@ -369,7 +380,9 @@ def _number_claims(p: Paragraph, t: str, layout: TextLayout, found: list[re.Matc
             subject_raw, approx_raw = before, approx_before
         # the subject without an approximation word ending it (the only place it can match)
         unapprox = subject_raw[: approx_raw.start()] if approx_raw else subject_raw
-        subject = clean_subject(_COMPARE_RE.sub("", unapprox) if compares and _may_compare(unapprox) else unapprox)
+        subject = clean_subject(
+            _COMPARE_RE.sub("", unapprox) if compares and _may_compare(unapprox) else unapprox
+        )
         money = unit in MONEY_UNITS
         # the comparison in force: only money figures and changes/rates use it
         cm = _last_compare(t, sentence[0], start) if compares and (money or direction) else None
@@ -413,19 +426,22 @@ def _number_claims(p: Paragraph, t: str, layout: TextLayout, found: list[re.Matc
                 kind, value, decimals, unit, direction, sign, subject, clause, (start, end), p, printed,
                 role, compare_to, denominator, approx, noun, None, sentence, in_parens,
             )
-        )
+        )  # fmt: skip
     return claims
 
 
-def _date_and_year_claims(p: Paragraph, t: str, layout: TextLayout, years: list[re.Match[str]]) -> list[Claim]:
+def _date_and_year_claims(
+    p: Paragraph, t: str, layout: TextLayout, years: list[re.Match[str]]
+) -> list[Claim]:
     """Dates, and the years (`years`: the year matches of _TOKEN_RE) outside them."""
     out: list[Claim] = []
     if "年" not in t:
         return out
     text = p.text
     covered: list[tuple[int, int]] = []
-    if "月" in t:
-        for m in _DATE_RE.finditer(t):
+    core = _DATE_CORE_RE.search(t) if "月" in t else None
+    if core:
+        for m in _DATE_RE.finditer(t, _date_scan_start(t, core.start())):
             y, mo, d = m.group("y", "m", "d")
             year = int(y)
             lead = m.group("lead")
@@ -433,11 +449,12 @@ def _date_and_year_claims(p: Paragraph, t: str, layout: TextLayout, years: list[
             at = m.start("y")
             out.append(
                 Claim(  # by position, as in _number_claims
-                    Kind.DATE, Decimal(year), 0, "年", None, None, lead or "", layout.clause(at), (start, end),
-                    p, text[start:end], "deadline" if lead in ("截至", "截止", "截止到", "截至到") else None,
-                    None, None, False, None, (year, int(mo), int(d) if d else None), layout.sentence(at),
+                    Kind.DATE, Decimal(year), 0, "年", None, None, lead or "", layout.clause(at),
+                    (start, end), p, text[start:end],
+                    "deadline" if lead in ("截至", "截止", "截止到", "截至到") else None, None, None, False, None,
+                    (year, int(mo), int(d) if d else None), layout.sentence(at),
                 )
-            )
+            )  # fmt: skip
             covered.append((start, end))
     for m in years:
         start, end = m.span()
@@ -446,27 +463,37 @@ def _date_and_year_claims(p: Paragraph, t: str, layout: TextLayout, years: list[
         du = m.group("du")
         out.append(
             Claim(  # by position, as in _number_claims
-                Kind.YEAR, Decimal(t[start : m.end("y")]), 0, "年度" if du else "年", None, None, "", layout.clause(start),
-                (start, end), p, text[start:end],
-                "compare" if _COMPARED_BEFORE.search(t, max(0, start - 2), start) else None,
-                None, None, False, None, None, layout.sentence(start),
+                Kind.YEAR, Decimal(t[start : m.end("y")]), 0, "年度" if du else "年", None, None, "",
+                layout.clause(start), (start, end), p, text[start:end],
+                "compare" if _COMPARED_BEFORE.search(t, max(0, start - 2), start) else None, None, None,
+                False, None, None, layout.sentence(start),
             )
-        )
+        )  # fmt: skip
     return out
+
+
+def _date_scan_start(t: str, core: int) -> int:
+    """Where no date can start before, given the first 年…月 of t at `core`: a date's year digits
+    and spaces run up to its 年, after at most a lead word."""
+    i = core
+    while i and (t[i - 1].isdecimal() or t[i - 1].isspace()):  # \d and \s exactly
+        i -= 1
+    return max(0, i - _DATE_LEAD_LONGEST)
+
+
+def _word_claim(
+    p: Paragraph, layout: TextLayout, kind: ClaimKind, start: int, end: int, printed: str, subject: str,
+    value: Decimal | None = None, direction: str | None = None, sign: int | None = None,
+    compare_to: str | None = None,
+) -> Claim:  # fmt: skip
+    return Claim(  # by position, as in _number_claims
+        kind, value, 0, None, direction, sign, subject, layout.clause(start), (start, end), p, printed, None,
+        compare_to, None, False, None, None, layout.sentence(start),
+    )  # fmt: skip
 
 
 def _word_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
     out: list[Claim] = []
-
-    def make(
-        kind: ClaimKind, start: int, end: int, printed: str, subject: str, value: Decimal | None = None,
-        direction: str | None = None, sign: int | None = None, compare_to: str | None = None,
-    ) -> Claim:  # fmt: skip
-        return Claim(  # by position, as in _number_claims
-            kind, value, 0, None, direction, sign, subject, layout.clause(start), (start, end), p, printed,
-            None, compare_to, None, False, None, None, layout.sentence(start),
-        )
-
     # each pattern needs a word the substring test finds far faster than the scan
     if "持平" in t or "变化" in t or "不变" in t:
         for m in _FLAT_RE.finditer(t):
@@ -475,7 +502,9 @@ def _word_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
             cm = _last_compare(t, layout.sentence(start)[0], start)
             subject = clean_subject(_COMPARE_RE.sub("", t[clause[0] : start]))
             out.append(
-                make(
+                _word_claim(
+                    p,
+                    layout,
                     Kind.FLAT,
                     start,
                     m.end(),
@@ -491,7 +520,9 @@ def _word_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
         for m in _VERSUS_RE.finditer(t):
             w = m.group("dir")
             out.append(
-                make(
+                _word_claim(
+                    p,
+                    layout,
                     Kind.COMPARISON,
                     m.start(),
                     m.end(),
@@ -504,16 +535,18 @@ def _word_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
             )
     if "支出" in t:
         for m in _CLASS_RE.finditer(t):
-            out.append(make(Kind.CLASS_NAME, m.start(), m.end(), m.group(0), m.group(0)))
+            out.append(_word_claim(p, layout, Kind.CLASS_NAME, m.start(), m.end(), m.group(0), m.group(0)))
     if ":" in t or "：" in t:
         for m in _DEPT_LABEL_RE.finditer(t):
-            if _ORG_SUFFIX.search(m.group("name")):
-                out.append(make(Kind.DEPARTMENT, m.start(), m.end(), m.group(0), m.group("name")))
+            if m.group("name").endswith(_ORG_SUFFIXES):
+                out.append(
+                    _word_claim(p, layout, Kind.DEPARTMENT, m.start(), m.end(), m.group(0), m.group("name"))
+                )
     stripped = t.strip()
-    if 4 <= len(stripped) <= 30 and _ORG_SUFFIX.search(stripped) and not _NOT_A_NAME.search(stripped):
+    if 4 <= len(stripped) <= 30 and stripped.endswith(_ORG_SUFFIXES) and not _NOT_A_NAME.search(stripped):
         at = t.find(stripped)
         if at >= 0:
-            out.append(make(Kind.DEPARTMENT, at, at + len(stripped), stripped, stripped))
+            out.append(_word_claim(p, layout, Kind.DEPARTMENT, at, at + len(stripped), stripped, stripped))
     return out
 
 

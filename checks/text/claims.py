@@ -103,6 +103,8 @@ _TOKEN_RE = re.compile(
     rf"|(?<=[{_CN_DIGITS}])(?<![{_CN}].)(?P<cn>[{_CN}]*?))"
     rf"\s*(?P<approx>多|余)?\s*(?P<unit>{_UNIT_RE}))"
 )
+# _TOKEN_RE's groups by number: a figure reads three of them, and a number skips the name look-up
+_G_AR, _G_CN, _G_APPROX, _G_UNIT = (_TOKEN_RE.groupindex[g] for g in ("ar", "cn", "approx", "unit"))
 _PERCENT_CN_RE = re.compile(rf"百分之(?P<cn>[{_CN}\d.]+)")
 # every date holds this, and the scan for dates (which has no first character to jump to) starts
 # just before the first one
@@ -138,6 +140,7 @@ _LEAD_FILLER = re.compile(
 _LEAD_FIRST = frozenset("本我全年其主包用含现共开发安（(一二三四五六七八九十：:，,、")
 _TRAIL_LINK = re.compile(r"(?:为|是|达到|达|约|共计|(?<![总合共])计|了|共|各|均)$")
 _TRAIL_LINK_LAST = "为是到达约计了共各均"  # the last character of every link word
+_TRAIL_STRIP = "、，,；; "  # separators cut off a subject's end with the links
 
 # 功能分类 类 names, both eras (domain.md §1.3); the year check lives in internal checks.
 CLASS_NAMES = (
@@ -245,6 +248,16 @@ def _last_compare(t: str, start: int, end: int) -> re.Match[str] | None:
 def clean_subject(s: str) -> str:
     """Strip fillers (其中/本部门/2018年/list markers) and links (为/是/达) around a subject."""
     s = s.strip().strip("“”\"' ")
+    head, last = s[:1], s[-1:]
+    if (
+        head not in _LEAD_FIRST
+        and not head.isdecimal()
+        and not head.isspace()
+        and last not in _TRAIL_LINK_LAST
+        and last not in _TRAIL_STRIP
+        and not last.isspace()
+    ):
+        return s  # most subjects: no filler can open it, no link or separator end it (nor "")
     while True:  # fillers are anchored at the start: cut each one off until none is left
         head = s[:1]
         m = _LEAD_FILLER.match(s) if head in _LEAD_FIRST or head.isdecimal() or head.isspace() else None
@@ -254,7 +267,7 @@ def clean_subject(s: str) -> str:
         s = cut
     while True:
         m = _TRAIL_LINK.search(s) if s and s[-1] in _TRAIL_LINK_LAST else None
-        cut = (s[: m.start()] if m else s).strip().rstrip("、，,；; ")
+        cut = (s[: m.start()] if m else s).strip().rstrip(_TRAIL_STRIP)
         if cut == s:
             break
         s = cut
@@ -290,18 +303,18 @@ def _figures(
         start, end = m.span()
         if covered and any(s <= start < e for s, e in covered):
             continue
-        ar_end, cn_end = m.end("ar"), m.end("cn")
-        approx, unit = m.group("approx", "unit")
-        if cn_end >= 0 and unit not in _CN_UNITS:
-            continue  # 十分关心, 一次办, 八项规定: words, not figures
+        ar_end = m.end(_G_AR)
+        approx, unit = m.group(_G_APPROX, _G_UNIT)
         try:
             if ar_end >= 0:  # t has no full-width digits left; the decimals are those printed
                 ar = t[start:ar_end]
                 v = Decimal(ar.replace(",", "") if "," in ar else ar)
                 decimals = len(ar) - ar.index(".") - 1 if "." in ar else 0
-            else:
-                v = parse_number(t[start:cn_end])
+            elif unit in _CN_UNITS:  # else 十分关心, 一次办, 八项规定: words, not figures
+                v = parse_number(t[start : m.end(_G_CN)])
                 decimals = decimals_of(v)
+            else:
+                continue
         except (ValueError, ArithmeticError):
             continue
         raw.append((start, end, v, decimals, _UNIT_NAME[unit], approx is not None, text[start:end]))
@@ -559,12 +572,13 @@ def extract_claims(p: Paragraph) -> list[Claim]:
     years: list[re.Match[str]] = []
     for m in _TOKEN_RE.finditer(t):
         (figures if m.lastgroup == "unit" else years).append(m)
-    claims = (
-        _number_claims(p, t, layout, figures)
-        + _date_and_year_claims(p, t, layout, years)
-        + _word_claims(p, t, layout)
-    )
-    claims.sort(key=_SPAN)
+    # most paragraphs hold no figure and no year: skip those steps without a call
+    claims = _number_claims(p, t, layout, figures) if figures or "百分之" in t else []
+    if years or "月" in t:
+        claims += _date_and_year_claims(p, t, layout, years)
+    claims += _word_claims(p, t, layout)
+    if len(claims) > 1:
+        claims.sort(key=_SPAN)
     return claims
 
 

@@ -103,7 +103,13 @@ _TOKEN_RE = re.compile(
     rf"|(?<=[{_CN_DIGITS}])(?<![{_CN}].)(?P<cn>[{_CN}]*?))"
     rf"\s*(?P<approx>多|余)?\s*(?P<unit>{_UNIT_RE}))"
 )
+# _TOKEN_RE's groups by number: a figure reads three of them, and a number skips the name look-up
+_G_AR, _G_CN, _G_APPROX, _G_UNIT = (_TOKEN_RE.groupindex[g] for g in ("ar", "cn", "approx", "unit"))
 _PERCENT_CN_RE = re.compile(rf"百分之(?P<cn>[{_CN}\d.]+)")
+# every date holds this, and the scan for dates (which has no first character to jump to) starts
+# just before the first one
+_DATE_CORE_RE = re.compile(r"年\s*\d{1,2}\s*月")
+_DATE_LEAD_LONGEST = 3  # 截止到, 截至到
 _DATE_RE = re.compile(
     r"(?=[截至到\s\d])(?P<lead>截至|截止到|截止|截至到|至|到)?\s*(?<!\d)(?P<y>\d{4,5})\s*年\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?"
 )
@@ -134,6 +140,7 @@ _LEAD_FILLER = re.compile(
 _LEAD_FIRST = frozenset("本我全年其主包用含现共开发安（(一二三四五六七八九十：:，,、")
 _TRAIL_LINK = re.compile(r"(?:为|是|达到|达|约|共计|(?<![总合共])计|了|共|各|均)$")
 _TRAIL_LINK_LAST = "为是到达约计了共各均"  # the last character of every link word
+_TRAIL_STRIP = "、，,；; "  # separators cut off a subject's end with the links
 
 # 功能分类 类 names, both eras (domain.md §1.3); the year check lives in internal checks.
 CLASS_NAMES = (
@@ -143,9 +150,12 @@ CLASS_NAMES = (
     "资源勘探工业信息等支出", "商业服务业等支出", "金融支出", "援助其他地区支出", "国土海洋气象等支出",
     "自然资源海洋气象等支出", "住房保障支出", "粮油物资储备支出", "灾害防治及应急管理支出",
     "抗疫特别国债安排的支出", "债务还本支出", "债务付息支出",
-)
+)  # fmt: skip
 _CLASS_RE = re.compile("|".join(sorted(CLASS_NAMES, key=len, reverse=True)))
-_ORG_SUFFIX = re.compile(r"(局|委员会|委|办公室|办|中心|院|厅|站|所|馆|队|处|社|学校|医院|政府|部|会|署)$")
+# the endings of an organisation's name (names never end in a line break, so endswith is the test)
+_ORG_SUFFIXES = tuple(
+    "局|委员会|委|办公室|办|中心|院|厅|站|所|馆|队|处|社|学校|医院|政府|部|会|署".split("|")
+)
 _DEPT_LABEL_RE = re.compile(
     r"(?:填报单位|部门名称|单位名称|部门|单位)\s*[:：]\s*(?P<name>[^\s:：，。]{2,30})"
 )
@@ -238,6 +248,16 @@ def _last_compare(t: str, start: int, end: int) -> re.Match[str] | None:
 def clean_subject(s: str) -> str:
     """Strip fillers (其中/本部门/2018年/list markers) and links (为/是/达) around a subject."""
     s = s.strip().strip("“”\"' ")
+    head, last = s[:1], s[-1:]
+    if (
+        head not in _LEAD_FIRST
+        and not head.isdecimal()
+        and not head.isspace()
+        and last not in _TRAIL_LINK_LAST
+        and last not in _TRAIL_STRIP
+        and not last.isspace()
+    ):
+        return s  # most subjects: no filler can open it, no link or separator end it (nor "")
     while True:  # fillers are anchored at the start: cut each one off until none is left
         head = s[:1]
         m = _LEAD_FILLER.match(s) if head in _LEAD_FIRST or head.isdecimal() or head.isspace() else None
@@ -247,7 +267,7 @@ def clean_subject(s: str) -> str:
         s = cut
     while True:
         m = _TRAIL_LINK.search(s) if s and s[-1] in _TRAIL_LINK_LAST else None
-        cut = (s[: m.start()] if m else s).strip().rstrip("、，,；; ")
+        cut = (s[: m.start()] if m else s).strip().rstrip(_TRAIL_STRIP)
         if cut == s:
             break
         s = cut
@@ -283,18 +303,18 @@ def _figures(
         start, end = m.span()
         if covered and any(s <= start < e for s, e in covered):
             continue
-        ar_end, cn_end = m.end("ar"), m.end("cn")
-        approx, unit = m.group("approx", "unit")
-        if cn_end >= 0 and unit not in _CN_UNITS:
-            continue  # 十分关心, 一次办, 八项规定: words, not figures
+        ar_end = m.end(_G_AR)
+        approx, unit = m.group(_G_APPROX, _G_UNIT)
         try:
             if ar_end >= 0:  # t has no full-width digits left; the decimals are those printed
                 ar = t[start:ar_end]
                 v = Decimal(ar.replace(",", "") if "," in ar else ar)
                 decimals = len(ar) - ar.index(".") - 1 if "." in ar else 0
-            else:
-                v = parse_number(t[start:cn_end])
+            elif unit in _CN_UNITS:  # else 十分关心, 一次办, 八项规定: words, not figures
+                v = parse_number(t[start : m.end(_G_CN)])
                 decimals = decimals_of(v)
+            else:
+                continue
         except (ValueError, ArithmeticError):
             continue
         raw.append((start, end, v, decimals, _UNIT_NAME[unit], approx is not None, text[start:end]))
@@ -322,11 +342,7 @@ def _last_chars(*alternations: str) -> frozenset[str]:
 
 _DIRECTION_ENDERS = _last_chars(_DIRECTION_WORDS, _DIRECTION_LINKS)
 _APPROX_ENDERS = _last_chars(_APPROX_WORDS)
-
-
-def _may_follow(ch: str) -> bool:
-    """Whether _APPROX_AFTER can match at a character: its words open with 以/左/上, maybe after spaces."""
-    return (ch != "" and ch in "以左上") or ch.isspace()
+_TAIL_ENDERS = _DIRECTION_ENDERS | _APPROX_ENDERS
 
 
 def _may_compare(s: str) -> bool:
@@ -340,6 +356,8 @@ def _number_claims(p: Paragraph, t: str, layout: TextLayout, found: list[re.Matc
     if not raw:
         return claims
     prev_end: dict[tuple[int, int], int] = {}  # per subject span: where the last figure ended
+    # no 比/较/与/同 anywhere: no figure needs a comparison scan
+    compares = _may_compare(t)
     places = layout.at_figures([f[0] for f in raw])
     for (start, end, value, decimals, unit, approx, printed), (clause, sentence, piece, in_parens) in zip(
         raw, places, strict=True
@@ -347,14 +365,24 @@ def _number_claims(p: Paragraph, t: str, layout: TextLayout, found: list[re.Matc
         lead_from = max(piece[0], prev_end.get(piece, piece[0]))
         prev_end[piece] = end
         before = t[lead_from:start]
-        approx_before = _ends_with(_APPROX_BEFORE, before, _APPROX_LONGEST, _APPROX_ENDERS)
-        approx = (
-            approx
-            or approx_before is not None
+        # most subjects end in neither an approximation nor a direction word: test the last
+        # character once for both (a space may hide either, so it goes to the scans)
+        last = before[-1:]
+        if last and (last in _TAIL_ENDERS or last <= "\u3000"):
+            approx_before = _ends_with(_APPROX_BEFORE, before, _APPROX_LONGEST, _APPROX_ENDERS)
+            dm = _ends_with(_DIRECTION_RE, before, _DIRECTION_LONGEST, _DIRECTION_ENDERS)
+        else:
+            approx_before = dm = None
+        if not approx and approx_before is None:
             # 以上/左右…, maybe after spaces: only a figure followed by one of these characters
-            or (_may_follow(t[end : end + 1]) and _APPROX_AFTER.match(t, end, clause[1]) is not None)
-        )
-        dm = _ends_with(_DIRECTION_RE, before, _DIRECTION_LONGEST, _DIRECTION_ENDERS)
+            after = t[end : end + 1]
+            approx = (
+                after != ""
+                and (after in "以左上" or after.isspace())
+                and _APPROX_AFTER.match(t, end, clause[1]) is not None
+            )
+        else:
+            approx = True
         if dm:
             direction = dm.group("dir")
             sign = -1 if direction in _NEGATIVE else 1
@@ -365,17 +393,21 @@ def _number_claims(p: Paragraph, t: str, layout: TextLayout, found: list[re.Matc
             subject_raw, approx_raw = before, approx_before
         # the subject without an approximation word ending it (the only place it can match)
         unapprox = subject_raw[: approx_raw.start()] if approx_raw else subject_raw
-        subject = clean_subject(_COMPARE_RE.sub("", unapprox) if _may_compare(unapprox) else unapprox)
+        subject = clean_subject(
+            _COMPARE_RE.sub("", unapprox) if compares and _may_compare(unapprox) else unapprox
+        )
         money = unit in MONEY_UNITS
         # the comparison in force: only money figures and changes/rates use it
-        cm = _last_compare(t, sentence[0], start) if money or direction else None
+        cm = _last_compare(t, sentence[0], start) if compares and (money or direction) else None
         role = None
         denominator = None
         noun = None
         if money:
             if direction:
                 kind = Kind.CHANGE
-            elif _COMPARE_START.match(t, clause[0], start) or (cm and sentence[0] + cm.start() >= lead_from):
+            elif compares and (
+                _COMPARE_START.match(t, clause[0], start) or (cm and sentence[0] + cm.start() >= lead_from)
+            ):
                 kind, role = Kind.AMOUNT, "prior"
                 subject = clean_subject(_COMPARE_RE.sub("", subject_raw))
             else:
@@ -407,19 +439,22 @@ def _number_claims(p: Paragraph, t: str, layout: TextLayout, found: list[re.Matc
                 kind, value, decimals, unit, direction, sign, subject, clause, (start, end), p, printed,
                 role, compare_to, denominator, approx, noun, None, sentence, in_parens,
             )
-        )
+        )  # fmt: skip
     return claims
 
 
-def _date_and_year_claims(p: Paragraph, t: str, layout: TextLayout, years: list[re.Match[str]]) -> list[Claim]:
+def _date_and_year_claims(
+    p: Paragraph, t: str, layout: TextLayout, years: list[re.Match[str]]
+) -> list[Claim]:
     """Dates, and the years (`years`: the year matches of _TOKEN_RE) outside them."""
     out: list[Claim] = []
     if "年" not in t:
         return out
     text = p.text
     covered: list[tuple[int, int]] = []
-    if "月" in t:
-        for m in _DATE_RE.finditer(t):
+    core = _DATE_CORE_RE.search(t) if "月" in t else None
+    if core:
+        for m in _DATE_RE.finditer(t, _date_scan_start(t, core.start())):
             y, mo, d = m.group("y", "m", "d")
             year = int(y)
             lead = m.group("lead")
@@ -427,11 +462,12 @@ def _date_and_year_claims(p: Paragraph, t: str, layout: TextLayout, years: list[
             at = m.start("y")
             out.append(
                 Claim(  # by position, as in _number_claims
-                    Kind.DATE, Decimal(year), 0, "年", None, None, lead or "", layout.clause(at), (start, end),
-                    p, text[start:end], "deadline" if lead in ("截至", "截止", "截止到", "截至到") else None,
-                    None, None, False, None, (year, int(mo), int(d) if d else None), layout.sentence(at),
+                    Kind.DATE, Decimal(year), 0, "年", None, None, lead or "", layout.clause(at),
+                    (start, end), p, text[start:end],
+                    "deadline" if lead in ("截至", "截止", "截止到", "截至到") else None, None, None, False, None,
+                    (year, int(mo), int(d) if d else None), layout.sentence(at),
                 )
-            )
+            )  # fmt: skip
             covered.append((start, end))
     for m in years:
         start, end = m.span()
@@ -440,27 +476,37 @@ def _date_and_year_claims(p: Paragraph, t: str, layout: TextLayout, years: list[
         du = m.group("du")
         out.append(
             Claim(  # by position, as in _number_claims
-                Kind.YEAR, Decimal(t[start : m.end("y")]), 0, "年度" if du else "年", None, None, "", layout.clause(start),
-                (start, end), p, text[start:end],
-                "compare" if _COMPARED_BEFORE.search(t, max(0, start - 2), start) else None,
-                None, None, False, None, None, layout.sentence(start),
+                Kind.YEAR, Decimal(t[start : m.end("y")]), 0, "年度" if du else "年", None, None, "",
+                layout.clause(start), (start, end), p, text[start:end],
+                "compare" if _COMPARED_BEFORE.search(t, max(0, start - 2), start) else None, None, None,
+                False, None, None, layout.sentence(start),
             )
-        )
+        )  # fmt: skip
     return out
+
+
+def _date_scan_start(t: str, core: int) -> int:
+    """Where no date can start before, given the first 年…月 of t at `core`: a date's year digits
+    and spaces run up to its 年, after at most a lead word."""
+    i = core
+    while i and (t[i - 1].isdecimal() or t[i - 1].isspace()):  # \d and \s exactly
+        i -= 1
+    return max(0, i - _DATE_LEAD_LONGEST)
+
+
+def _word_claim(
+    p: Paragraph, layout: TextLayout, kind: ClaimKind, start: int, end: int, printed: str, subject: str,
+    value: Decimal | None = None, direction: str | None = None, sign: int | None = None,
+    compare_to: str | None = None,
+) -> Claim:  # fmt: skip
+    return Claim(  # by position, as in _number_claims
+        kind, value, 0, None, direction, sign, subject, layout.clause(start), (start, end), p, printed, None,
+        compare_to, None, False, None, None, layout.sentence(start),
+    )  # fmt: skip
 
 
 def _word_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
     out: list[Claim] = []
-
-    def make(
-        kind: ClaimKind, start: int, end: int, printed: str, subject: str, value: Decimal | None = None,
-        direction: str | None = None, sign: int | None = None, compare_to: str | None = None,
-    ) -> Claim:  # fmt: skip
-        return Claim(  # by position, as in _number_claims
-            kind, value, 0, None, direction, sign, subject, layout.clause(start), (start, end), p, printed,
-            None, compare_to, None, False, None, None, layout.sentence(start),
-        )
-
     # each pattern needs a word the substring test finds far faster than the scan
     if "持平" in t or "变化" in t or "不变" in t:
         for m in _FLAT_RE.finditer(t):
@@ -469,7 +515,9 @@ def _word_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
             cm = _last_compare(t, layout.sentence(start)[0], start)
             subject = clean_subject(_COMPARE_RE.sub("", t[clause[0] : start]))
             out.append(
-                make(
+                _word_claim(
+                    p,
+                    layout,
                     Kind.FLAT,
                     start,
                     m.end(),
@@ -485,7 +533,9 @@ def _word_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
         for m in _VERSUS_RE.finditer(t):
             w = m.group("dir")
             out.append(
-                make(
+                _word_claim(
+                    p,
+                    layout,
                     Kind.COMPARISON,
                     m.start(),
                     m.end(),
@@ -498,16 +548,18 @@ def _word_claims(p: Paragraph, t: str, layout: TextLayout) -> list[Claim]:
             )
     if "支出" in t:
         for m in _CLASS_RE.finditer(t):
-            out.append(make(Kind.CLASS_NAME, m.start(), m.end(), m.group(0), m.group(0)))
+            out.append(_word_claim(p, layout, Kind.CLASS_NAME, m.start(), m.end(), m.group(0), m.group(0)))
     if ":" in t or "：" in t:
         for m in _DEPT_LABEL_RE.finditer(t):
-            if _ORG_SUFFIX.search(m.group("name")):
-                out.append(make(Kind.DEPARTMENT, m.start(), m.end(), m.group(0), m.group("name")))
+            if m.group("name").endswith(_ORG_SUFFIXES):
+                out.append(
+                    _word_claim(p, layout, Kind.DEPARTMENT, m.start(), m.end(), m.group(0), m.group("name"))
+                )
     stripped = t.strip()
-    if 4 <= len(stripped) <= 30 and _ORG_SUFFIX.search(stripped) and not _NOT_A_NAME.search(stripped):
+    if 4 <= len(stripped) <= 30 and stripped.endswith(_ORG_SUFFIXES) and not _NOT_A_NAME.search(stripped):
         at = t.find(stripped)
         if at >= 0:
-            out.append(make(Kind.DEPARTMENT, at, at + len(stripped), stripped, stripped))
+            out.append(_word_claim(p, layout, Kind.DEPARTMENT, at, at + len(stripped), stripped, stripped))
     return out
 
 
@@ -520,12 +572,13 @@ def extract_claims(p: Paragraph) -> list[Claim]:
     years: list[re.Match[str]] = []
     for m in _TOKEN_RE.finditer(t):
         (figures if m.lastgroup == "unit" else years).append(m)
-    claims = (
-        _number_claims(p, t, layout, figures)
-        + _date_and_year_claims(p, t, layout, years)
-        + _word_claims(p, t, layout)
-    )
-    claims.sort(key=_SPAN)
+    # most paragraphs hold no figure and no year: skip those steps without a call
+    claims = _number_claims(p, t, layout, figures) if figures or "百分之" in t else []
+    if years or "月" in t:
+        claims += _date_and_year_claims(p, t, layout, years)
+    claims += _word_claims(p, t, layout)
+    if len(claims) > 1:
+        claims.sort(key=_SPAN)
     return claims
 
 

@@ -1,6 +1,7 @@
 """Where the clauses, subject pieces and sentences of one paragraph begin and end, and what lies
 inside （…）: one scan of the punctuation per paragraph, then a forward walk over the figures
-(a bisection for the other claims).
+(a bisection for the other claims). Pieces and sentences are clauses joined across the separators
+that do not end them, found by walking the clause ends from the clause at hand.
 
 The scan happens on first use, so a paragraph without figures costs none.
 """
@@ -15,20 +16,36 @@ SUBJECT_SEP = CLAUSE_SEP.replace("、", "")  # '收入、支出决算总计' is 
 SENTENCE_SEP = "。！？!?\n"
 
 _PAREN_RE = re.compile(r"[（()）]")
+_FLAT_PAIR_RE = re.compile(r"[（(][^（()）]*[）)]")  # a （…） with no bracket inside
 _NOWHERE = (0, 0)
 _CLAUSE_SEP_RE = re.compile("[" + re.escape(CLAUSE_SEP) + "]")
 
 
-def _span(ends: list[int], n: int, spans: dict[int, tuple[int, int]], pos: int) -> tuple[int, int]:
-    """Span of the piece holding `pos` among the pieces ended at `ends` (each keeps its separator,
-    the last runs to `n`); (0, 0) outside the text. Claims in one piece share its tuple."""
-    if not 0 <= pos < n:
-        return _NOWHERE
-    i = bisect_right(ends, pos)
-    span = spans.get(i)
-    if span is None:
-        span = spans[i] = (ends[i - 1] if i else 0, ends[i] if i < len(ends) else n)
-    return span
+def _piece_around(t: str, ends: list[int], i: int, n: int) -> tuple[int, int]:
+    """The subject piece holding clause i (the clauses end at `ends`, the last runs to `n`): the
+    clause joined with its neighbours across '、'."""
+    j = i - 1
+    while j >= 0 and t[ends[j] - 1] == "、":
+        j -= 1
+    start = ends[j] if j >= 0 else 0
+    j = i
+    ne = len(ends)
+    while j < ne and t[ends[j] - 1] == "、":
+        j += 1
+    return start, ends[j] if j < ne else n
+
+
+def _sentence_around(t: str, ends: list[int], i: int, n: int) -> tuple[int, int]:
+    """The sentence holding clause i: the clause joined with its neighbours up to 。！？ or a break."""
+    j = i - 1
+    while j >= 0 and t[ends[j] - 1] not in SENTENCE_SEP:
+        j -= 1
+    start = ends[j] if j >= 0 else 0
+    j = i
+    ne = len(ends)
+    while j < ne and t[ends[j] - 1] not in SENTENCE_SEP:
+        j += 1
+    return start, ends[j] if j < ne else n
 
 
 class TextLayout:
@@ -36,43 +53,57 @@ class TextLayout:
     scanned once for punctuation on first use (most paragraphs hold no figure and are never scanned);
     a clause ends at any separator, a subject piece not at '、', a sentence only at 。！？ and breaks."""
 
-    __slots__ = ("_text", "_n", "_clause_ends", "_piece_ends", "_sentence_ends", "_spans", "_parens")
+    __slots__ = ("_text", "_n", "_clause_ends", "_spans", "_parens")
 
     def __init__(self, text: str) -> None:
         self._text = text
         self._n = len(text)
         self._clause_ends: list[int] | None = None
-        self._piece_ends: list[int] | None = None
-        self._sentence_ends: list[int] | None = None
-        self._spans: tuple[dict, dict, dict] = ({}, {}, {})  # clause, piece, sentence span tuples
+        # clause, piece, sentence span tuples by clause index: claims in one clause share them
+        self._spans: tuple[dict, dict, dict] = ({}, {}, {})
         self._parens: tuple[list[tuple[int, int]], list[int]] | None = None
 
     def _scan(self) -> list[int]:
         ends = self._clause_ends = [m.end() for m in _CLAUSE_SEP_RE.finditer(self._text)]
         return ends
 
-    def _lists(self) -> None:
-        """The piece and sentence ends, for the bisecting look-ups (at_figures walks without them)."""
-        t = self._text
+    def _clause_at(self, pos: int) -> int:
+        """Index of the clause holding `pos` (0 <= pos < n)."""
         ends = self._clause_ends if self._clause_ends is not None else self._scan()
-        self._piece_ends = [e for e in ends if t[e - 1] != "、"]
-        self._sentence_ends = [e for e in ends if t[e - 1] in SENTENCE_SEP]
+        return bisect_right(ends, pos)
 
     def clause(self, pos: int) -> tuple[int, int]:
         """Span of the clause holding `pos` ((0, 0) when outside the text)."""
-        ends = self._clause_ends if self._clause_ends is not None else self._scan()
-        return _span(ends, self._n, self._spans[0], pos)
+        if not 0 <= pos < self._n:
+            return _NOWHERE
+        i = self._clause_at(pos)
+        span = self._spans[0].get(i)
+        if span is None:
+            ends = self._clause_ends
+            assert ends is not None
+            span = self._spans[0][i] = (ends[i - 1] if i else 0, ends[i] if i < len(ends) else self._n)
+        return span
 
     def piece(self, pos: int) -> tuple[int, int]:
         """Span of the subject piece (a clause, but '、' does not end it) holding `pos`."""
-        if self._piece_ends is None:
-            self._lists()
-        return _span(self._piece_ends, self._n, self._spans[1], pos)
+        if not 0 <= pos < self._n:
+            return _NOWHERE
+        i = self._clause_at(pos)
+        span = self._spans[1].get(i)
+        if span is None:
+            assert self._clause_ends is not None
+            span = self._spans[1][i] = _piece_around(self._text, self._clause_ends, i, self._n)
+        return span
 
     def sentence(self, pos: int) -> tuple[int, int]:
-        if self._sentence_ends is None:
-            self._lists()
-        return _span(self._sentence_ends, self._n, self._spans[2], pos)
+        if not 0 <= pos < self._n:
+            return _NOWHERE
+        i = self._clause_at(pos)
+        span = self._spans[2].get(i)
+        if span is None:
+            assert self._clause_ends is not None
+            span = self._spans[2][i] = _sentence_around(self._text, self._clause_ends, i, self._n)
+        return span
 
     def around(self, pos: int) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]]:
         """(clause, sentence, subject piece) holding `pos`."""
@@ -99,24 +130,10 @@ class TextLayout:
             if pos >= clause[1]:  # a new clause: the separators before pos by bisection from the last
                 i = bisect_right(ends, pos, i)
                 clause = (ends[i - 1] if i else 0, ends[i] if i < ne else n)
-                if pos >= piece[1]:  # a piece ends at a separator other than '、': look both ways
-                    j = i - 1
-                    while j >= 0 and t[ends[j] - 1] == "、":
-                        j -= 1
-                    start = ends[j] if j >= 0 else 0
-                    j = i
-                    while j < ne and t[ends[j] - 1] == "、":
-                        j += 1
-                    piece = (start, ends[j] if j < ne else n)
+                if pos >= piece[1]:
+                    piece = _piece_around(t, ends, i, n)
                 if pos >= sentence[1]:
-                    j = i - 1
-                    while j >= 0 and t[ends[j] - 1] not in SENTENCE_SEP:
-                        j -= 1
-                    start = ends[j] if j >= 0 else 0
-                    j = i
-                    while j < ne and t[ends[j] - 1] not in SENTENCE_SEP:
-                        j += 1
-                    sentence = (start, ends[j] if j < ne else n)
+                    sentence = _sentence_around(t, ends, i, n)
             while k < nr and ranges[k][1] <= pos:
                 k += 1
             out.append((clause, sentence, piece, k < nr and ranges[k][0] <= pos))
@@ -137,6 +154,10 @@ def _paren_ranges(text: str) -> tuple[list[tuple[int, int]], list[int]]:
     inside: list[tuple[int, int]] = []
     if "（" not in text and "(" not in text:
         return inside, []
+    # most texts hold only flat （…）: when every bracket is in one, those are the ranges
+    flat = [m.span() for m in _FLAT_PAIR_RE.finditer(text)]
+    if 2 * len(flat) == text.count("（") + text.count("(") + text.count("）") + text.count(")"):
+        return flat, [a for a, _ in flat]
     depth, start = 0, 0
     for m in _PAREN_RE.finditer(text):
         if m.group() in "（(":

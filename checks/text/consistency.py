@@ -171,11 +171,11 @@ def indicator_key(c: Claim, subjects: dict[str, str | None] | None = None) -> tu
     if fam is None:
         return None
     if subjects is None:
-        s = measured_subject(c.subject)
+        s = measured_subject(c.subject, cleaned=True)  # (an amount's or a count's: see _clean_again)
     else:
         s = subjects.get(c.subject, ...)  # type: ignore[arg-type]
         if s is ...:
-            s = subjects[c.subject] = measured_subject(c.subject)
+            s = subjects[c.subject] = measured_subject(c.subject, cleaned=True)
     return None if s is None else (s, fam, c.noun or "")
 
 
@@ -191,10 +191,23 @@ def _unit_family(c: Claim) -> str | None:
     return None
 
 
-def measured_subject(subject: str) -> str | None:
+_END_QUOTES = "“”\"'"  # what clean_subject strips off both ends before its loops (besides spaces)
+
+
+def _clean_again(subject: str) -> str:
+    """clean_subject(subject) of a subject clean_subject gave. Its loops stop at a subject they leave
+    as it is, so only its first step, stripping the quotes at the ends, can change such a subject.
+    Every amount's and count's subject (the claims W-8 compares) is clean_subject's (claims.py)."""
+    if subject and (subject[0] in _END_QUOTES or subject[-1] in _END_QUOTES):
+        return clean_subject(subject)
+    return subject
+
+
+def measured_subject(subject: str, cleaned: bool = False) -> str | None:
     """What a figure's subject says it measures, without fillers, the organisation and verbs before
-    it and 在职 after it; None when too vague to compare."""
-    s = cleaned = clean_subject(subject)
+    it and 在职 after it; None when too vague to compare (`cleaned`: the subject is clean_subject's,
+    as an amount's or a count's is)."""
+    s = cleaned_subject = _clean_again(subject) if cleaned else clean_subject(subject)
     if ")" in s or "）" in s:
         opened = s.count("(") + s.count("（")
         if opened < s.count(")") + s.count("）"):
@@ -207,7 +220,7 @@ def measured_subject(subject: str) -> str | None:
         s = s[:-2]
     # clean again what the cuts left: clean_subject does not always finish in one call (a quote
     # before a link it cut stays), but a subject it left as it was it leaves so again
-    if s != cleaned or cleaned != subject:
+    if s != cleaned_subject or cleaned_subject != subject:
         s = clean_subject(s)
     if len(s) < 2 or _ONLY_GENERIC.fullmatch(s):
         return None
@@ -244,7 +257,7 @@ def _indicator_groups(groups: ClaimGroups) -> dict[tuple[str, str, str], list[Cl
             continue
         s = subjects.get(c.subject, ...)  # type: ignore[arg-type]
         if s is ...:
-            s = subjects[c.subject] = measured_subject(c.subject)
+            s = subjects[c.subject] = measured_subject(c.subject, cleaned=True)  # (an amount or a count)
         if s is not None:
             found.setdefault((s, fam, c.noun or ""), []).append(c)
     return found

@@ -82,7 +82,7 @@ def _text_findings(grids, model, text: str | None, source: str | None, dedupe: b
     if not paragraphs:
         return [], 0, 0, {}
     internal = check_text_internal(paragraphs, model.year, perf_grids)
-    grounded = ground_claims(model, paragraphs, internal.claims)
+    grounded = ground_claims(model, paragraphs, internal.claims, internal.groups)
     # one mistake, one finding: where a share is also wrong against the tables, the table-grounded
     # Y-2 (which names the table cells and tells a completion rate from a share) replaces W-11
     grounded_shares = {(f.cells[0], f.actual) for f in grounded.findings if f.rule == "Y-2" and f.cells and dedupe}

@@ -73,7 +73,10 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
 
 # Row-sum identities of grid tables: total column = Σ item columns.
 ROW_SUMS: dict[str, tuple[str, list[str]]] = {
-    "02": ("本年收入合计", ["财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"]),
+    "02": (
+        "本年收入合计",
+        ["财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"],
+    ),
     "03": ("本年支出合计", ["基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"]),
     "05": ("合计", ["基本支出", "项目支出"]),
     "08": ("本年支出合计", ["基本支出", "项目支出"]),
@@ -194,16 +197,25 @@ SANGONG_ITEMS = [
 ]
 
 # Label normalisation shared by the locator and parsers.
-_NUMBERING = re.compile(r"^(其中[:：]?)?([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[、.．])")
-_QUOTES = str.maketrans("", "", "“”\"'‘’「」 \u3000\t\r\n")
+_NUMBERING = re.compile(
+    r"^(其中[:：]?)?([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[、.．])"
+)
+_REMOVED = "“”\"'‘’「」 \u3000\t\r\n"
+_QUOTES = str.maketrans("", "", _REMOVED)
+# translate reads a text character by character (several times a search): only texts holding a
+# character it removes are translated, and most labels hold none
+_HAS_REMOVED = re.compile(f"[{re.escape(_REMOVED)}]")
+_NUMBERING_FIRST = frozenset("其一二三四五六七八九十（(")  # what _NUMBERING opens with, besides \d
 
 
 def norm_label(text: object) -> str:
     """'  一、财政拨款收入 ' -> '财政拨款收入'; quotes and whitespace removed."""
     if not isinstance(text, str):
         return ""
-    s = text.translate(_QUOTES)
-    s = _NUMBERING.sub("", s)
+    s = text.translate(_QUOTES) if _HAS_REMOVED.search(text) else text
+    head = s[:1]
+    if head in _NUMBERING_FIRST or head.isdecimal():  # (\d is isdecimal) only then can _NUMBERING match
+        s = _NUMBERING.sub("", s)
     return s
 
 
@@ -211,4 +223,4 @@ def norm_text(text: object) -> str:
     """Whitespace and quotes removed, numbering kept."""
     if not isinstance(text, str):
         return ""
-    return text.translate(_QUOTES)
+    return text.translate(_QUOTES) if _HAS_REMOVED.search(text) else text

@@ -311,6 +311,18 @@ def test_w8_staff_count_differs_between_reports():
     assert "39人（项目支出绩效评价报告一）；40人（部门概况、整体支出绩效评价报告（三））" in f.message
 
 
+def test_w8_reads_amount_and_count_subjects_as_extraction_cleaned_them():
+    # W-8 does not clean these subjects again (consistency._clean_again): extraction must give
+    # every amount and count a subject clean_subject leaves as it is, quotes at its ends aside
+    from checks.text.claims import clean_subject, extract_all
+    from checks.text.consistency import _clean_again
+
+    paragraphs = paragraphs_from_text(read_text_file(SOURCE), "yongzhou_2018") + _three_parts(40, 39)
+    subjects = {c.subject for c in extract_all(paragraphs) if c.kind in (ClaimKind.AMOUNT, ClaimKind.COUNT)}
+    assert len(subjects) > 100
+    assert all(_clean_again(s) == clean_subject(s) for s in subjects)
+
+
 # --- W-13 类 names ----------------------------------------------------------------------------
 
 

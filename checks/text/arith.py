@@ -34,13 +34,8 @@ def _usable_money(c: Claim) -> bool:
 def _sentences_with(
     kinds: tuple[ClaimKind, ...], claims: list[Claim], groups: ClaimGroups | None
 ) -> list[list[Claim]]:
-    """The sentences holding a claim of one of `kinds`, in text order: few do, and one pass over the
-    claims finds them, instead of a walk through every sentence's claims."""
-    groups = groups if groups is not None else ClaimGroups(claims)
-    keys = {(id(c.paragraph), c.sentence[0]) for c in groups.claims if c.kind in kinds}
-    if not keys:
-        return []
-    return [sent for key, sent in groups.by_sentence().items() if key in keys]
+    """The sentences holding a claim of one of `kinds`, in text order (few do)."""
+    return (groups if groups is not None else ClaimGroups(claims)).sentences_with(kinds)
 
 
 def _prior_label(compare_to: str | None) -> str:

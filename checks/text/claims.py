@@ -16,7 +16,7 @@ from enum import StrEnum
 from operator import attrgetter
 
 from checks.text.cnnum import CN_NUMERAL_CHARS, decimals_of, parse_number
-from checks.text.interval import Interval
+from checks.text.interval import ONE, Interval
 from checks.text.layout import CLAUSE_SEP, TextLayout
 from checks.text.paragraphs import Paragraph
 
@@ -215,7 +215,7 @@ class Claim:
         assert v is not None
         if self.kind == Kind.COUNT and self.decimals == 0:
             return Interval.exact(v)  # 40人 is 40 people, not 39.5–40.5
-        scale = MONEY_UNITS.get(self.unit or "", Decimal(1))
+        scale = MONEY_UNITS.get(self.unit or "", ONE)
         return Interval.printed(v, self.decimals, scale)
 
     def wan(self) -> Decimal:

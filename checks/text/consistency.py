@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from checks.findings import Severity
 from checks.text.claims import Claim, Kind, clean_subject
+from checks.text.groups import ClaimGroups
 from checks.text.interval import Interval
 from checks.text.paragraphs import Paragraph, is_part_title
 from checks.text.rules import Tally, make_finding
@@ -34,12 +35,17 @@ def infer_report_year(paragraphs: list[Paragraph]) -> int | None:
     return years.most_common(1)[0][0] if years else None
 
 
-def check_years(claims: list[Claim], report_year: int | None, tally: Tally | None = None) -> Tally:
+def check_years(
+    claims: list[Claim],
+    report_year: int | None,
+    tally: Tally | None = None,
+    groups: ClaimGroups | None = None,
+) -> Tally:
     """W-7: 截至 dates, 比/与 comparison years, part-title years, years with a stray digit."""
     tally = Tally() if tally is None else tally
     if report_year is None:
         return tally
-    dated, money_sentences = _dated_and_money_sentences(claims)
+    dated, money_sentences = _dated_and_money_sentences(groups if groups is not None else ClaimGroups(claims))
     for c in dated:
         assert c.value is not None
         digits = str(int(c.value))
@@ -124,19 +130,19 @@ def _opens_statement(year: Claim, money_sentences: set) -> bool:
     return _NONE_STATEMENT.search(text, *year.sentence) is not None
 
 
-def _dated_and_money_sentences(claims: list[Claim]) -> tuple[list[Claim], set[tuple[int, tuple[int, int]]]]:
-    """The dates and years with a value, and the (paragraph, sentence) pairs that state an amount:
-    one pass over the claims for both."""
-    dated_kinds = (Kind.DATE, Kind.YEAR)  # built once, not per claim
-    dated: list[Claim] = []
-    money_sentences: set[tuple[int, tuple[int, int]]] = set()
-    for c in claims:
-        if c.value is None:
-            continue
-        if c.kind in dated_kinds:
-            dated.append(c)
-        if c.role != "prior" and c.is_money:
-            money_sentences.add((id(c.paragraph), c.sentence))
+_DATED = (Kind.DATE, Kind.YEAR)
+_MONEY = (Kind.AMOUNT, Kind.CHANGE)  # the kinds of the money figures (is_money)
+
+
+def _dated_and_money_sentences(groups: ClaimGroups) -> tuple[list[Claim], set[tuple[int, tuple[int, int]]]]:
+    """The dates and years with a value, and the (paragraph, sentence) pairs that state an amount."""
+    dated = [c for c in groups.of_kinds(_DATED) if c.value is not None]
+    money_sentences = {
+        (id(c.paragraph), c.sentence)
+        for kind in _MONEY
+        for c in groups.of_kind(kind)
+        if c.value is not None and c.role != "prior" and c.is_money
+    }
     return dated, money_sentences
 
 
@@ -165,11 +171,11 @@ def indicator_key(c: Claim, subjects: dict[str, str | None] | None = None) -> tu
     if fam is None:
         return None
     if subjects is None:
-        s = measured_subject(c.subject)
+        s = measured_subject(c.subject, cleaned=True)  # (an amount's or a count's: see _clean_again)
     else:
         s = subjects.get(c.subject, ...)  # type: ignore[arg-type]
         if s is ...:
-            s = subjects[c.subject] = measured_subject(c.subject)
+            s = subjects[c.subject] = measured_subject(c.subject, cleaned=True)
     return None if s is None else (s, fam, c.noun or "")
 
 
@@ -185,10 +191,23 @@ def _unit_family(c: Claim) -> str | None:
     return None
 
 
-def measured_subject(subject: str) -> str | None:
+_END_QUOTES = "“”\"'"  # what clean_subject strips off both ends before its loops (besides spaces)
+
+
+def _clean_again(subject: str) -> str:
+    """clean_subject(subject) of a subject clean_subject gave. Its loops stop at a subject they leave
+    as it is, so only its first step, stripping the quotes at the ends, can change such a subject.
+    Every amount's and count's subject (the claims W-8 compares) is clean_subject's (claims.py)."""
+    if subject and (subject[0] in _END_QUOTES or subject[-1] in _END_QUOTES):
+        return clean_subject(subject)
+    return subject
+
+
+def measured_subject(subject: str, cleaned: bool = False) -> str | None:
     """What a figure's subject says it measures, without fillers, the organisation and verbs before
-    it and 在职 after it; None when too vague to compare."""
-    s = cleaned = clean_subject(subject)
+    it and 在职 after it; None when too vague to compare (`cleaned`: the subject is clean_subject's,
+    as an amount's or a count's is)."""
+    s = cleaned_subject = _clean_again(subject) if cleaned else clean_subject(subject)
     if ")" in s or "）" in s:
         opened = s.count("(") + s.count("（")
         if opened < s.count(")") + s.count("）"):
@@ -201,7 +220,7 @@ def measured_subject(subject: str) -> str | None:
         s = s[:-2]
     # clean again what the cuts left: clean_subject does not always finish in one call (a quote
     # before a link it cut stays), but a subject it left as it was it leaves so again
-    if s != cleaned or cleaned != subject:
+    if s != cleaned_subject or cleaned_subject != subject:
         s = clean_subject(s)
     if len(s) < 2 or _ONLY_GENERIC.fullmatch(s):
         return None
@@ -222,36 +241,35 @@ def _place(p: Paragraph) -> str:
     return f"{kind}{sec}" if sec else kind
 
 
-def _indicator_groups(claims: list[Claim]) -> dict[tuple[str, str, str], list[Claim]]:
+_MEASURED = (Kind.AMOUNT, Kind.COUNT)  # the only kinds _unit_family keeps
+
+
+def _indicator_groups(groups: ClaimGroups) -> dict[tuple[str, str, str], list[Claim]]:
     """The claims outside the glossary by indicator_key, keys in the order they first appear."""
-    groups: dict[tuple[str, str, str], list[Claim]] = {}
+    found: dict[tuple[str, str, str], list[Claim]] = {}
     subjects: dict[str, str | None] = {}  # a subject repeats (部门概况 quoted in the 绩效 report)
-    measured = (Kind.AMOUNT, Kind.COUNT)  # the only kinds _unit_family keeps: the others skip the call
-    for c in claims:
+    for c in groups.of_kinds(_MEASURED):
         # indicator_key, inline: most claims fail its first tests
-        if (
-            c.kind not in measured
-            or c.value is None
-            or c.approx
-            or c.role == "prior"
-            or c.paragraph.part_kind == "glossary"
-        ):
+        if c.value is None or c.approx or c.role == "prior" or c.paragraph.part_kind == "glossary":
             continue
         fam = _unit_family(c)
         if fam is None:
             continue
         s = subjects.get(c.subject, ...)  # type: ignore[arg-type]
         if s is ...:
-            s = subjects[c.subject] = measured_subject(c.subject)
+            s = subjects[c.subject] = measured_subject(c.subject, cleaned=True)  # (an amount or a count)
         if s is not None:
-            groups.setdefault((s, fam, c.noun or ""), []).append(c)
-    return groups
+            found.setdefault((s, fam, c.noun or ""), []).append(c)
+    return found
 
 
-def check_repeated(claims: list[Claim], tally: Tally | None = None) -> Tally:
+def check_repeated(
+    claims: list[Claim], tally: Tally | None = None, groups: ClaimGroups | None = None
+) -> Tally:
     """W-8: a person/vehicle count or a named amount quoted with different values in different sections."""
     tally = Tally() if tally is None else tally
-    for (subject, fam, noun), cs in _indicator_groups(claims).items():
+    groups = groups if groups is not None else ClaimGroups(claims)
+    for (subject, fam, noun), cs in _indicator_groups(groups).items():
         if len(cs) < 2:
             continue  # quoted once: nothing to compare (most figures)
         places = {(c.paragraph.part, c.paragraph.section) for c in cs}
@@ -295,15 +313,18 @@ def _fmt(v: Decimal) -> str:
     return format(v, "f")
 
 
-def check_class_names(claims: list[Claim], report_year: int | None, tally: Tally | None = None) -> Tally:
+def check_class_names(
+    claims: list[Claim],
+    report_year: int | None,
+    tally: Tally | None = None,
+    groups: ClaimGroups | None = None,
+) -> Tally:
     """W-13: 功能分类 类 names in the text belong to the report year's classification."""
     tally = Tally() if tally is None else tally
     if report_year is None:
         return tally
     new_to_old = {v: k for k, v in RENAMED_2019.items()}
-    for c in claims:
-        if c.kind != Kind.CLASS_NAME:
-            continue
+    for c in (groups if groups is not None else ClaimGroups(claims)).of_kind(Kind.CLASS_NAME):
         name = c.subject
         wrong = None
         if report_year >= 2019 and name in RENAMED_2019:

@@ -20,6 +20,7 @@ from checks.layouts import _QUOTES, class_code_for_name, norm_label
 from checks.model import Cell, Table, WorkbookModel
 from checks.rules.evaluate import Absent, Unlocated, _row_desc, resolve
 from checks.text.claims import MONEY_UNITS, Claim, Kind
+from checks.text.groups import ClaimGroups
 from checks.text.interval import HUNDRED, Interval, round_half_up
 from checks.text.paragraphs import Paragraph
 
@@ -167,7 +168,7 @@ _CLAUSE_END = re.compile(r"[。；]")
 # norm_label deletes quotes and spaces, then a list number at the start: a text holding no such
 # character and opening with none of a list number's is its own norm_label (and translate is slow)
 _MAY_NORMALISE = re.compile("[" + re.escape("".join(map(chr, _QUOTES))) + r"]|^[其一二三四五六七八九十（(\d]")
-_GROUNDED_KINDS = frozenset((Kind.AMOUNT, Kind.SHARE, Kind.COMPLETION))
+_GROUNDED_KINDS = (Kind.AMOUNT, Kind.SHARE, Kind.COMPLETION)
 _EXPLAINED_PARTS = ("explanation", "")  # part_kind of the paragraphs with a topic
 _UNGROUNDED_ROLES = ("prior", "compare")  # compared-to figures (比上年…): not this year's cells
 
@@ -446,12 +447,16 @@ def _text_finding(rule: str, message: str, c: Claim, context: list[CellRef], **k
     )
 
 
-def ground_claims(model: WorkbookModel, paragraphs: list[Paragraph], claims: list[Claim]) -> GroundResult:
+def ground_claims(
+    model: WorkbookModel, paragraphs: list[Paragraph], claims: list[Claim], groups: ClaimGroups | None = None
+) -> GroundResult:
+    """Y-1…Y-4 over the claims (`groups`: the same claims grouped, when the caller has them)."""
     res = GroundResult()
     cells = _Cells(model)
     topics = topics_of(paragraphs)
     grounded: dict[int, _Reading] = {}  # id(claim) -> its cell, for shares
-    for idx, cs in _claims_by_paragraph(claims, topics).items():
+    groups = groups if groups is not None else ClaimGroups(claims)
+    for idx, cs in _claims_by_paragraph(groups.of_kinds(_GROUNDED_KINDS), topics).items():
         topic, sub = topics[idx]
         for c in cs:
             if (
@@ -470,16 +475,16 @@ def ground_claims(model: WorkbookModel, paragraphs: list[Paragraph], claims: lis
     return res
 
 
-def _claims_by_paragraph(claims: list[Claim], topics: dict[int, tuple[str, str]]) -> dict[int, list[Claim]]:
-    """Paragraph index -> its amount, share and completion claims (the kinds grounded), for the
-    paragraphs with a topic, in the order the paragraphs first come."""
+def _claims_by_paragraph(grounded: list[Claim], topics: dict[int, tuple[str, str]]) -> dict[int, list[Claim]]:
+    """Paragraph index -> its claims among `grounded` (the amount, share and completion claims, in
+    text order), for the paragraphs with a topic, in the order the paragraphs first come."""
     out: dict[int, list[Claim]] = {}
     paragraph = group = None
-    for c in claims:
+    for c in grounded:
         if c.paragraph is not paragraph:  # a paragraph's claims come together: one lookup for them
             paragraph = c.paragraph
             group = out.setdefault(paragraph.index, []) if paragraph.index in topics else None
-        if group is not None and c.kind in _GROUNDED_KINDS:
+        if group is not None:
             group.append(c)
     return out
 

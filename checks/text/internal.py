@@ -30,6 +30,7 @@ class TextCheckResult:
     checked: int
     passed: int
     claims: list[Claim]  # every extracted claim, for the grounding step
+    groups: ClaimGroups | None = None  # the claims grouped, for the grounding step
     report_year: int | None = None
     per_rule: dict[str, tuple[int, int]] = field(default_factory=dict)  # id -> (checked, passed)
 
@@ -60,18 +61,18 @@ def check_text_internal(
     tables, base = perf_tables(perf_grids)
     tally = Tally()
     lists = ParagraphLists()  # W-5 and W-6/11 read the same lists
-    groups = ClaimGroups(claims)  # and several checks the same sentences
+    groups = ClaimGroups(claims)  # and every check the same groups (and the grounding step)
     steps: list[tuple[str, Callable[[], None]]] = [
         ("W-1/2/4/9", lambda: check_comparisons(claims, tally, groups)),
         ("W-3", lambda: check_completion(claims, tally, groups)),
         ("W-4", lambda: check_flat(claims, tally, groups)),
         ("W-5", lambda: check_lists(claims, paragraphs, tally, lists, groups)),
         ("W-6/11", lambda: check_shares(claims, tally, lists, groups)),
-        ("W-7", lambda: check_years(claims, year, tally)),
-        ("W-8", lambda: check_repeated(claims, tally)),
-        ("W-10", lambda: check_score_tables(tables, base, claims, year, tally)),
+        ("W-7", lambda: check_years(claims, year, tally, groups)),
+        ("W-8", lambda: check_repeated(claims, tally, groups)),
+        ("W-10", lambda: check_score_tables(tables, base, claims, year, tally, groups)),
         ("W-12", lambda: check_base_vs_text(base, claims, year, tally, groups)),
-        ("W-13", lambda: check_class_names(claims, year, tally)),
+        ("W-13", lambda: check_class_names(claims, year, tally, groups)),
     ]
     for name, run in steps:
         try:
@@ -92,6 +93,7 @@ def check_text_internal(
         checked=tally.checked,
         passed=tally.passed,
         claims=claims,
+        groups=groups,
         report_year=year,
         per_rule={k: (v[0], v[1]) for k, v in tally.per_rule.items()},
     )

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 HUNDRED = Decimal(100)
-_ONE = Decimal(1)
-_HALF_STEPS = tuple(Decimal(5).scaleb(-d - 1) for d in range(16))  # Interval.printed inlines the 16  # printed figures have few decimals
+ONE = Decimal(1)  # the scale of a figure printed in the unit wanted: `Interval.printed` skips it
+# printed figures have few decimals (Interval.printed inlines the 16)
+_HALF_STEPS = tuple(Decimal(5).scaleb(-d - 1) for d in range(16))
 
 
 def half_step(decimals: int) -> Decimal:
@@ -35,9 +36,11 @@ class Interval:
     hi: Decimal
 
     @classmethod
-    def printed(cls, value: Decimal, decimals: int, scale: Decimal = _ONE) -> Interval:
+    def printed(cls, value: Decimal, decimals: int, scale: Decimal = ONE) -> Interval:
         """The values a figure printed with `decimals` decimals may stand for, times `scale`."""
         h = _HALF_STEPS[decimals] if 0 <= decimals < 16 else half_step(decimals)  # half_step, inlined
+        if scale is ONE or scale == ONE:  # x × 1 is x, digit for digit: two multiplications saved
+            return cls(value - h, value + h)
         return cls((value - h) * scale, (value + h) * scale)
 
     @classmethod

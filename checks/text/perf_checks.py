@@ -239,11 +239,13 @@ def check_score_tables(
     claims: list[Claim],
     year: int | None,
     tally: Tally | None = None,
+    groups: ClaimGroups | None = None,
 ) -> Tally:
     """W-10 over every 绩效评价表."""
     tally = Tally() if tally is None else tally
-    inputs = PerfInputs(base, year, claims)
-    scores = [c for c in claims if c.kind == Kind.SCORE]  # what _check_total reads, once for all tables
+    groups = groups if groups is not None else ClaimGroups(claims)
+    inputs = PerfInputs(base, year, claims, groups)
+    scores = groups.of_kind(Kind.SCORE)  # what _check_total reads, once for all tables
     for t in tables:
         _check_maxima(t, tally)
         _check_total(t, scores, tally)
@@ -301,11 +303,11 @@ def _linked_topic(c: Claim, sentences: dict[tuple[int, int], list[Claim]]) -> st
     return subject if _LINK_WORDS.search(subject) else None
 
 
-def _compared_amounts(claims: list[Claim]) -> list[Claim]:
+def _compared_amounts(groups: ClaimGroups) -> list[Claim]:
     """The money amounts of the text W-12 compares with the 基础数据表."""
     return [
-        c for c in claims
-        if c.kind == Kind.AMOUNT and c.is_money and c.role != "prior" and not c.approx and not c.in_parens
+        c for c in groups.of_kind(Kind.AMOUNT)
+        if c.is_money and c.role != "prior" and not c.approx and not c.in_parens
         and c.value is not None and c.paragraph.part_kind != "glossary"
     ]  # fmt: skip
 
@@ -325,9 +327,10 @@ def check_base_vs_text(
     if y is None:
         return tally
     scale = Decimal("0.0001") if base.unit == "元" else Decimal(1)
-    sentences = (groups if groups is not None else ClaimGroups(claims)).by_sentence()
+    groups = groups if groups is not None else ClaimGroups(claims)
+    sentences = groups.by_sentence()
     budget, final = rf"{y}年预算数", rf"{y}年决算数"  # the column a claim is read against, and the other
-    for c in _compared_amounts(claims):
+    for c in _compared_amounts(groups):
         subject = _linked_topic(c, sentences)
         if subject is None:
             continue

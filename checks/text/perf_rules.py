@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from checks.text.claims import Claim, Kind
+from checks.text.groups import ClaimGroups
 from checks.text.interval import HUNDRED, Interval, round_half_up
 from checks.text.paragraphs import Paragraph
 from checks.text.perf_tables import BaseData, Fact, precompile
@@ -163,6 +164,7 @@ class PerfInputs:
     base: BaseData | None
     year: int | None
     claims: list[Claim]
+    groups: ClaimGroups | None = None  # the claims grouped (by paragraph), when the caller has them
 
 
 # 基础数据表 rows and columns named by the indicators below (compiled at import, see `precompile`)
@@ -243,9 +245,10 @@ def _budget_completion(x: PerfInputs) -> Computed:
     return Missing("文中及基础数据表未列上年结转、年末结余，无法计算预算完成率")
 
 
-def _text_budget_adjustment(claims: list[Claim]) -> tuple[Claim, Claim] | None:
-    """(年初预算, 本年追加) from '年初…支出预算1079万元， 2018年增加187.53万元'."""
-    for cs in _claims_by_budget_paragraph(claims):
+def _text_budget_adjustment(paragraphs: list[list[Claim]]) -> tuple[Claim, Claim] | None:
+    """(年初预算, 本年追加) from '年初…支出预算1079万元， 2018年增加187.53万元' (`paragraphs`: the
+    claims of each paragraph `_budget_paragraphs` keeps)."""
+    for cs in paragraphs:
         for k, c in enumerate(cs):
             if c.kind == Kind.CHANGE and c.sign == 1 and c.compare_to is None and c.is_money:
                 budgets = [b for b in cs[:k] if b.role == "budget" and b.is_money and not b.approx]
@@ -255,26 +258,21 @@ def _text_budget_adjustment(claims: list[Claim]) -> tuple[Claim, Claim] | None:
     return None
 
 
-def _claims_by_budget_paragraph(claims: list[Claim]) -> list[list[Claim]]:
+def _budget_paragraphs(groups: ClaimGroups) -> list[list[Claim]]:
     """The claims of each 绩效 (or unplaced) paragraph that speaks of 年初, paragraphs in the order
     of their first claims."""
-    by_p: dict[int, list[Claim]] = {}
-    last: Paragraph | None = None
-    into: list[Claim] | None = None  # the list of `last`'s claims, None for a paragraph not wanted
-    for c in claims:
-        p = c.paragraph
-        if p is not last:  # a paragraph's claims come together: judge each paragraph once per run
-            last = p
-            wanted = p.part_kind in ("perf_overall", "perf_project", "") and "年初" in p.text
-            into = by_p.setdefault(id(p), []) if wanted else None
-        if into is not None:
-            into.append(c)
-    return list(by_p.values())
+    return [cs for cs in groups.by_paragraph().values() if _speaks_of_budget(cs[0].paragraph)]
+
+
+def _speaks_of_budget(p: Paragraph) -> bool:
+    # (初 first: finding one character is several times faster than finding two, and 初 is rare)
+    return p.part_kind in ("perf_overall", "perf_project", "") and "初" in p.text and "年初" in p.text
 
 
 def _budget_control(x: PerfInputs) -> Computed:
     adj = _op(_fact(x.base, _ADJUSTMENT_ROW, r"."), "本年追加预算")
-    found = _text_budget_adjustment(x.claims)
+    groups = x.groups if x.groups is not None else ClaimGroups(x.claims)
+    found = _text_budget_adjustment(_budget_paragraphs(groups))
     if found is None:
         return Missing("文中未找到年初预算与本年追加预算")
     base_c, add_c = found

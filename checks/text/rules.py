@@ -62,8 +62,18 @@ _RULES = (
         "功能分类科目名称与报告年度不符",
         "2018年及以前用旧科目名，2019年起用新科目名",
     ),
-    TextRule("W-14", Severity.WARNING, "标题序号不连续或重复", "同一上级标题下序号依次为 一、二、三 / （一）（二） / 1、2、"),
-    TextRule("W-15", Severity.WARNING, "文中残留模板占位或填写提示", "公开文本不含 XX、××、【请填写…】、此处填写 等"),
+    TextRule(
+        "W-14",
+        Severity.WARNING,
+        "标题序号不连续或重复",
+        "同一上级标题下序号依次为 一、二、三 / （一）（二） / 1、2、",
+    ),
+    TextRule(
+        "W-15",
+        Severity.WARNING,
+        "文中残留模板占位或填写提示",
+        "公开文本不含 XX、××、【请填写…】、此处填写 等",
+    ),
 )
 
 _ID = re.compile(r"^W-\d+$")
@@ -90,21 +100,25 @@ class Tally:
     passed: int = 0
     per_rule: dict[str, list[int]] = field(default_factory=dict)  # id -> [checked, passed]
 
-    def _count(self, rule: str, passed: bool) -> None:
+    # ok and fail count inline (no shared helper): checks call ok hundreds of times a run
+    def ok(self, rule: str) -> None:
         self.checked += 1
-        self.passed += passed
+        self.passed += 1
         c = self.per_rule.get(rule)
         if c is None:
-            c = self.per_rule[rule] = [0, 0]
-        c[0] += 1
-        c[1] += passed
-
-    def ok(self, rule: str) -> None:
-        self._count(rule, True)
+            self.per_rule[rule] = [1, 1]
+        else:
+            c[0] += 1
+            c[1] += 1
 
     def fail(self, finding: Finding) -> None:
         """A violation or zero-base warning: counted as checked, not passed."""
-        self._count(finding.rule, False)
+        self.checked += 1
+        c = self.per_rule.get(finding.rule)
+        if c is None:
+            self.per_rule[finding.rule] = [1, 0]
+        else:
+            c[0] += 1
         self.findings.append(finding)
 
     def note(self, finding: Finding) -> None:
@@ -113,6 +127,7 @@ class Tally:
 
 
 def cells_of(*paragraphs: Paragraph) -> list[CellRef]:
+    """The cells of the paragraphs, each once."""
     out: list[CellRef] = []
     for p in paragraphs:
         ref = CellRef(p.sheet, p.cell)
@@ -125,7 +140,7 @@ def quote(claims: list[Claim]) -> str:
     """The sentence piece spanning the given claims (whole clauses), for Finding.text."""
     cs = [c for c in claims if c is not None]
     p = cs[0].paragraph
-    same = [c for c in cs if c.paragraph == p]
+    same = [c for c in cs if c.paragraph is p]  # (a run's distinct paragraphs never compare equal)
     start = min(c.span[0] for c in same)
     end = max(c.span[1] for c in same)
     text = p.text
@@ -150,10 +165,13 @@ def make_finding(
     args: dict[str, Decimal | str | int | None] | None = None,
     text: str | None = None,
 ) -> Finding:
+    # the claims' paragraphs, each once, told apart by identity: comparing two paragraphs compares all
+    # their fields, and a run's distinct paragraphs never compare equal (their `index` differs)
     paras: list[Paragraph] = []
     for c in claims:
-        if c.paragraph not in paras:
-            paras.append(c.paragraph)
+        p = c.paragraph
+        if all(p is not q for q in paras):
+            paras.append(p)
     return Finding(
         rule=rule,
         severity=severity or RULES[rule].severity,

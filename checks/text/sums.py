@@ -481,8 +481,8 @@ def check_shares(
     tally = Tally() if tally is None else tally
     found = ParagraphLists() if lists is None else lists
     groups = groups if groups is not None else ClaimGroups(claims)
-    # the sentences printing a share, found in one pass: few paragraphs hold one
-    with_share = {(id(c.paragraph), c.sentence[0]) for c in groups.claims if c.kind == Kind.SHARE}
+    # the sentences printing a share, found from the shares: few paragraphs hold one
+    with_share = {(id(c.paragraph), c.sentence[0]) for c in groups.of_kind(Kind.SHARE)}
     if not with_share:
         return tally
     paragraphs_with_share = {key[0] for key in with_share}

@@ -54,6 +54,12 @@ def test_scoring_rules_parsed_from_the_table_text(text, full, rate, expected):
     assert (lo, hi) == (D(expected[0]), D(expected[1]))
 
 
+def test_a_zero_step_is_no_rule_to_recompute_from():
+    # a mistyped 评价标准 made W-10 divide by zero and report an internal error
+    assert parse_scoring("100%计满分，每超过0%扣2分，扣完为止。", D(6)) is None
+    assert parse_scoring("100%计满分，每超过0.0个百分点扣2分。", D(6)) is None
+
+
 def test_qualitative_criteria_are_not_rate_rules():
     assert (
         parse_scoring("①有内部财务管理制度、会计核算制度等管理制度，2分；②有本部门厉行节约制度,2分。", D(8))

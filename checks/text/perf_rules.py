@@ -121,6 +121,8 @@ def parse_scoring(text: str, full: Decimal) -> Scoring | None:
         "both" if "降低）" in word or "降低)" in word else ("below" if word in ("低于", "降低") else "above")
     )
     step = Decimal(1) if ded.group(2) == "一个百分点" else Decimal(ded.group(3))
+    if step <= 0:  # '每超过0%扣1分' states no rule a score can be recomputed from
+        return None
     return Scoring(full, text.strip(), threshold=thr, side=side, step=step, per_step=Decimal(ded.group(4)))
 
 

@@ -176,6 +176,24 @@ def fig_cold(wb: Path, repeat: int) -> Figure:
                   r <= 1.0, "ratio of mins (process start + imports + work)")
 
 
+def fig_cold_text(wb: Path, repeat: int) -> Figure:
+    """(a4) what the text checks add to the check a user runs: a cold `juesuan check --no-annotate`
+    with every rule against the same with the text rules left out (--ignore), run alternately."""
+    args = ["-m", "addin.cli", "check", str(wb), "--no-annotate", "-q"]
+    table_only = [*args, "--ignore", "文内,表文,C-2"]  # C-2 (required topics) is the one text rule of 完整性
+    full, tables = [], []
+    for i in range(repeat + 1):
+        for cmd, out in ((args, full), (table_only, tables)) if i % 2 else ((table_only, tables), (args, full)):
+            t = time.perf_counter()
+            subprocess.run([PY, *cmd], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            out.append(time.perf_counter() - t)
+    ours, base = Timing(full[1:]), Timing(tables[1:])  # the first round warms the OS file cache
+    added = ours.min / base.min - 1
+    return Figure("(a4) time the text checks add / cold check, table rules only", ms(ours), ms(base), added,
+                  "<= 0.5", added <= 0.5, "ratio of mins of alternating cold `juesuan check --no-annotate` "
+                  "processes, the baseline with --ignore 文内,表文,C-2 (no text check runs)")
+
+
 def slowest_imports(wb: Path, n: int = 6) -> list[tuple[str, float]]:
     """Top cumulative import times (ms) of a cold `check --no-annotate`, from -X importtime."""
     res = subprocess.run([PY, "-X", "importtime", "-m", "addin.cli", "check", str(wb), "--no-annotate", "-q"],
@@ -384,6 +402,7 @@ def main(argv: list[str] | None = None) -> int:
         figs.extend(fig_check_parts(wb, args.repeat))
         figs.append(fig_annotate(wb, args.repeat, tmp))
         figs.append(fig_cold(wb, args.repeat))
+        figs.append(fig_cold_text(wb, args.repeat))
         if args.batch > 0:
             runs = max(2, min(3, args.repeat // 2))
             figs.append(fig_batch(wb, args.batch, runs, tmp, annotate=False))

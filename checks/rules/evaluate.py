@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -101,29 +102,25 @@ def term_of(model: WorkbookModel, row: Row, col: str, table: Table, block: str) 
     key = (row, col)  # a Row hashes by identity
     found = memo.get(key)
     if found is None:
-        found = Term(row, col, table=table, block=block)
+        found = Term(row, col, None, table, block)  # positional: no kwargs dict per call
         if len(memo) < _SHARED_TERMS:
             memo[key] = found
     return found
 
 
-class _ColumnTerms:
+def _column_terms(model: WorkbookModel, table: Table, col: str) -> Callable[[Row], Term]:
     """The Term of each row of one main-block column, shared within a hierarchy rule (a row is kid
-    and parent) whether or not `term_of` keeps it for the other rules."""
+    and parent) whether or not `term_of` keeps it for the other rules. A plain function: calling
+    it costs less than an instance's __call__."""
+    terms: dict[str, Term] = {}
 
-    __slots__ = ("model", "table", "col", "terms")
-
-    def __init__(self, model: WorkbookModel, table: Table, col: str):
-        self.model = model
-        self.table = table
-        self.col = col
-        self.terms: dict[str, Term] = {}
-
-    def __call__(self, row: Row) -> Term:
-        found = self.terms.get(row.key)
+    def term(row: Row) -> Term:
+        found = terms.get(row.key)
         if found is None:
-            self.terms[row.key] = found = term_of(self.model, row, self.col, self.table, "main")
+            terms[row.key] = found = term_of(model, row, col, table, "main")
         return found
+
+    return term
 
 
 @dataclass
@@ -173,6 +170,7 @@ def _row_desc(t: Table, block: str, row_key: str, col: str) -> str:
 
 
 _SELECTORS = ("@above:", "@prefix:", "@level:")
+_NO_ROWS: dict[str, Row] = {}  # a table without the block (never written to)
 
 
 def _split(ref: str) -> tuple[bool, str, str, str, str]:
@@ -188,15 +186,22 @@ _TEMPLATES: dict[str, tuple] = {}  # a catalogue ref -> its split parts (static 
 _NAME = re.compile(r"\{(\w+)\}")
 
 
-def _bind(ref: str, binding: dict) -> tuple[bool, str, str, str, str]:
-    """The split parts of catalogue ref `ref` with its placeholders filled from `binding`."""
+def _template(ref: str) -> tuple[bool, tuple]:
+    """Catalogue ref `ref` split once: (optional, parts), each part (0, literal) | (1, a whole
+    "{name}") | (2, a template)."""
     tpl = _TEMPLATES.get(ref)
-    if tpl is None:  # each part: (0, literal) | (1, a whole "{name}") | (2, a template)
+    if tpl is None:
         optional, *parts = _split(ref)
         tpl = _TEMPLATES[ref] = (optional, tuple(
             (1, m[1]) if (m := _NAME.fullmatch(p)) else (2 if "{" in p else 0, p) for p in parts))
-    optional, parts = tpl
-    return (optional, *[p if k == 0 else binding[p] if k == 1 else p.format_map(binding) for k, p in parts])
+    return tpl
+
+
+def _resolve_bound(model: WorkbookModel, ref: str, binding: dict, missing_zero: bool = False) -> list[Term]:
+    """`_resolve` of catalogue ref `ref` with its placeholders filled from `binding`."""
+    optional, parts = _TEMPLATES.get(ref) or _template(ref)
+    tkey, block, row_sel, col = [p if k == 0 else binding[p] if k == 1 else p.format_map(binding) for k, p in parts]
+    return _resolve(model, optional, tkey, block, row_sel, col, missing_zero)
 
 
 def resolve(model: WorkbookModel, ref: str, *, missing_zero: bool = False) -> list[Term]:
@@ -210,7 +215,7 @@ def _resolve(model: WorkbookModel, optional: bool, tkey: str, block: str, row_se
         if optional:
             return []
         raise Absent(tkey)
-    rows = t.blocks.get(block, {})
+    rows = t.blocks.get(block, _NO_ROWS)
     if row_sel[:1] != "@" or not row_sel.startswith(_SELECTORS):  # one row, the common case
         row = rows.get(row_sel)
         if row is None:
@@ -408,12 +413,12 @@ def _eval_linear_one(ctx: Context, rule: Rule, g: dict, binding: dict, spec: dic
     try:
         if "when" in g:
             try:
-                if not _resolve(ctx.model, *_bind(g["when"], binding)):
+                if not _resolve_bound(ctx.model, g["when"], binding):
                     return
             except Unlocated:
                 return
-        lhs = [t for r in g["lhs"] for t in _resolve(ctx.model, *_bind(r, binding), mz)]
-        rhs = [t for r in g["rhs"] for t in _resolve(ctx.model, *_bind(r, binding), mz)]
+        lhs = [t for r in g["lhs"] for t in _resolve_bound(ctx.model, r, binding, mz)]
+        rhs = [t for r in g["rhs"] for t in _resolve_bound(ctx.model, r, binding, mz)]
     except Absent:
         return
     except Unlocated as u:
@@ -466,17 +471,17 @@ def eval_hierarchy(ctx: Context, rule: Rule) -> None:
         tops = [r for r in coded if len(r.code) == levels[0]]
         total_row = t.row("main", "合计") if rule.spec.get("total", True) else None
         for col in t.columns.get("main", []):
-            term = _ColumnTerms(ctx.model, t, col)
+            term = _column_terms(ctx.model, t, col)
             if total_row is not None and tops:
                 lhs = [term(total_row)]
                 rhs = [term(r) for r in tops]
                 judge_linear(ctx, rule, lhs, rhs)
             for parent in coded:
                 kids = kids_of.get(parent.code)
-                if not kids or not parent.has(col):
+                if not kids or col not in parent.layout.cols:  # Row.has, inline
                     continue
                 lhs = [term(parent)]
-                rhs = [term(k) for k in kids if k.has(col)]
+                rhs = [term(k) for k in kids if col in k.layout.cols]
                 judge_linear(ctx, rule, lhs, rhs)
 
 
@@ -488,8 +493,8 @@ def eval_le(ctx: Context, rule: Rule) -> None:
         mz = g.get("missing_zero", spec.get("missing_zero", False))
         for b in expand_per(ctx.model, per) if per else [{}]:
             try:
-                small = _resolve(ctx.model, *_bind(g["small"], b), mz)
-                big = _resolve(ctx.model, *_bind(g["big"], b), mz)
+                small = _resolve_bound(ctx.model, g["small"], b, mz)
+                big = _resolve_bound(ctx.model, g["big"], b, mz)
             except Absent:
                 continue
             except Unlocated as u:

@@ -16,7 +16,9 @@ from checks.grid import SheetGrid, WorkbookGrid, a1, cell_text
 from checks.layouts import TABLE_TITLES, norm_label, norm_text
 
 _TITLE_ORDER = ["04", "05", "06", "07", "08", "09", "01", "02", "03"]
-_TITLE_RES = {k: [re.compile(p) for p in TABLE_TITLES[k][1]] for k in TABLE_TITLES}
+# (pattern, key) in the order titles are tried: the first key with a matching pattern wins
+_TITLE_RES = [(re.compile(p), k) for k in _TITLE_ORDER for p in TABLE_TITLES[k][1]]
+_TITLE_WORD = "决算"  # every title pattern ends in 决算表 or 决算明细表: a text without it is no title
 _MARKER = re.compile(r"(公开|附)?\s*(\d{1,2})\s*表$|^表\s*(\d{1,2})$|^公开\s*(\d{1,2})\s*表")
 _DEPT = re.compile(r"^(编制|填报|预算)?(部门|单位)(名称)?[:：]\s*(?P<name>.+)$")
 _UNIT = re.compile(r"(金额)?单位[:：]\s*(?P<unit>万元|千元|元)\s*$")
@@ -56,33 +58,52 @@ class Region:
 def table_key_of_title(text: object) -> str | None:
     """'永州市…2018年度收入支出决算总表' -> '01'; None for paragraphs and other cells."""
     s = _CONTINUED.sub("", norm_text(text))
-    if not s or len(s) > 60 or _SENTENCE.search(s) or not s.endswith("表"):
+    if not s or len(s) > 60 or _TITLE_WORD not in s or _SENTENCE.search(s) or not s.endswith("表"):
         return None
-    for key in _TITLE_ORDER:
-        if any(p.search(s) for p in _TITLE_RES[key]):
+    for rx, key in _TITLE_RES:
+        if rx.search(s):
             return key
     return None
 
 
-def find_titles(sheet: SheetGrid) -> list[tuple[int, int, str, str]]:
-    """(row, col, key, printed title) of every title cell on the sheet, top to bottom."""
+# where a heading such as 2018年度部门决算情况说明 is looked for (engine._workbook_year)
+HEADING_ROWS, HEADING_COLS = 400, 6
+
+
+def find_titles(sheet: SheetGrid, headings: list[tuple[int, int, str]] | None = None) -> list[tuple[int, int, str, str]]:
+    """(row, col, key, printed title) of every title cell on the sheet, top to bottom.
+
+    In the same pass over the cells, `headings` (when given) gets (row, col, text) of every cell
+    that may be a report-year heading: a short text with 年 and 算 near the sheet's top left."""
     out = []
     for r, row in enumerate(sheet.rows):
+        titled = False  # one title per row
+        near = headings is not None and r < HEADING_ROWS
         for c, v in enumerate(row):
+            if v.__class__ is not str:
+                continue
+            # 年 and 算 survive norm_text: a cell without them is no heading
+            if near and c < HEADING_COLS and "算" in v and "年" in v and len(v) <= 40:
+                headings.append((r, c, v))
             # cheap filter first: a title is a short text ending in 表 (or 表（续）); the whole-text
             # test for 表 rules out most cells before a slice is made
-            if v.__class__ is str and "表" in v and len(v) <= 80 and "表" in v[-8:]:
+            if not titled and "表" in v and len(v) <= 80 and "表" in v[-8:]:
                 key = table_key_of_title(v)
                 if key:
                     out.append((r, c, key, v.strip()))
-                    break  # one title per row
+                    titled = True
     return out
 
 
-def find_regions(wb: WorkbookGrid) -> list[Region]:
+def find_regions(wb: WorkbookGrid, headings: list[tuple[str, int, int, str]] | None = None) -> list[Region]:
+    """The regions of every title on every sheet; `headings` (when given) gets (sheet name, row,
+    col, text) of the cells that may be report-year headings (see `find_titles`)."""
     regions = []
     for sheet in wb.sheets:
-        titles = find_titles(sheet)
+        found: list[tuple[int, int, str]] | None = [] if headings is not None else None
+        titles = find_titles(sheet, found)
+        if found:
+            headings.extend((sheet.name, r, c, v) for r, c, v in found)
         for i, (r, c, key, title) in enumerate(titles):
             end = titles[i + 1][0] if i + 1 < len(titles) else sheet.n_rows
             reg = Region(key=key, title=title, sheet=sheet, title_row=r, title_col=c, end_row=end)
@@ -174,7 +195,9 @@ def _read_header(reg: Region) -> None:
         row = rows[r]
         meta = False
         for c, v in enumerate(row):
-            if not isinstance(v, str):  # numbers and empty cells: norm_text gives ''
+            # numbers and empty cells give '' in norm_text; each pattern below needs one of these
+            # characters (表 marker, 单位 unit, 部门/单位 department, 年 year), which norm_text keeps
+            if not isinstance(v, str) or not ("表" in v or "单" in v or "部" in v or "年" in v):
                 continue
             s = norm_text(v)
             if not s:

@@ -131,3 +131,17 @@ def test_a_table_continued_further_down_is_one_table():
     report = check_workbook(WorkbookGrid([SheetGrid("分页", first + cont)]))
     assert [f.rule for f in report.findings if f.severity.value == "error"] == []
     assert report.checks > 10
+
+
+def test_every_title_pattern_needs_the_title_word():
+    """`table_key_of_title` skips the patterns for a text without 决算: each must need it."""
+    import re
+
+    from checks.layouts import TABLE_TITLES, norm_text
+    from checks.locate import _TITLE_WORD
+
+    for printed, patterns in TABLE_TITLES.values():
+        name = norm_text(printed)
+        assert any(re.search(p, name) for p in patterns)
+        for p in patterns:
+            assert not re.search(p, name.replace(_TITLE_WORD, "")), p

@@ -132,20 +132,6 @@ def _first_filled(row: list[object]) -> object:
     return None
 
 
-def _extent(row: list[object]) -> tuple[int, int] | None:
-    """(first, last) column of the row's non-empty cells, or None."""
-    n = len(row)
-    first = 0
-    while first < n and (row[first] is None or not _filled(row[first])):
-        first += 1
-    if first == n:
-        return None
-    last = n - 1
-    while not _filled(row[last]):
-        last -= 1
-    return first, last
-
-
 def _is_int_like(v: object) -> bool:
     if isinstance(v, bool):
         return False
@@ -172,13 +158,20 @@ def _is_lanci_row(row: list[object], first: int, last: int) -> bool:
 def _read_header(reg: Region) -> None:
     sheet = reg.sheet
     rows = sheet.rows
-    # width of the table: the widest non-empty extent of the region's rows
+    # width of the table: the widest non-empty extent of the region's rows (only cells outside the
+    # width found so far can widen it: a row is looked at left of first_col and right of last_col)
     last_col = reg.title_col
     first_col = reg.title_col
     for r in range(reg.title_row, min(reg.end_row, reg.title_row + 60)):
-        extent = _extent(rows[r])
-        if extent is not None:
-            first_col, last_col = min(first_col, extent[0]), max(last_col, extent[1])
+        row = rows[r]
+        for c in range(min(first_col, len(row))):
+            if _filled(row[c]):
+                first_col = c
+                break
+        for c in range(len(row) - 1, last_col, -1):
+            if _filled(row[c]):
+                last_col = c
+                break
     for r0, c0, _r1, c1 in sheet.merged:  # a merged title spans the table width
         if r0 == reg.title_row and c0 <= reg.title_col <= c1:
             first_col, last_col = min(first_col, c0), max(last_col, c1)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -59,6 +58,9 @@ class Term:
         scale = row.layout.scale
         if raw.__class__ is float and raw - raw == 0:  # the common cell, parsed without detours
             self.status = "ok"
+            if not raw:  # 0.0 or -0.0, most cells of most tables: a zero Decimal, scaled or not
+                self.value = _ZERO
+                return
             s = repr(raw)  # float_to_decimal's common case: at most 9 decimals, no exponent
             dot = s.find(".")
             v = Decimal(s) if dot > 0 and len(s) - dot <= 10 and "e" not in s else float_to_decimal(raw)
@@ -106,21 +108,6 @@ def term_of(model: WorkbookModel, row: Row, col: str, table: Table, block: str) 
         if len(memo) < _SHARED_TERMS:
             memo[key] = found
     return found
-
-
-def _column_terms(model: WorkbookModel, table: Table, col: str) -> Callable[[Row], Term]:
-    """The Term of each row of one main-block column, shared within a hierarchy rule (a row is kid
-    and parent) whether or not `term_of` keeps it for the other rules. A plain function: calling
-    it costs less than an instance's __call__."""
-    terms: dict[str, Term] = {}
-
-    def term(row: Row) -> Term:
-        found = terms.get(row.key)
-        if found is None:
-            terms[row.key] = found = term_of(model, row, col, table, "main")
-        return found
-
-    return term
 
 
 @dataclass
@@ -471,17 +458,19 @@ def eval_hierarchy(ctx: Context, rule: Rule) -> None:
         tops = [r for r in coded if len(r.code) == levels[0]]
         total_row = t.row("main", "合计") if rule.spec.get("total", True) else None
         for col in t.columns.get("main", []):
-            term = _column_terms(ctx.model, t, col)
+            # the column's Term of each coded row, made once for the rule (a row is kid and parent)
+            # whether or not `term_of` keeps it for the other rules
+            term = {r.key: term_of(ctx.model, r, col, t, "main") for r in coded if col in r.layout.cols}
             if total_row is not None and tops:
-                lhs = [term(total_row)]
-                rhs = [term(r) for r in tops]
+                lhs = [term_of(ctx.model, total_row, col, t, "main")]
+                rhs = [term.get(r.key) or term_of(ctx.model, r, col, t, "main") for r in tops]  # one without the column raises in term_of, as before
                 judge_linear(ctx, rule, lhs, rhs)
             for parent in coded:
                 kids = kids_of.get(parent.code)
                 if not kids or col not in parent.layout.cols:  # Row.has, inline
                     continue
-                lhs = [term(parent)]
-                rhs = [term(k) for k in kids if col in k.layout.cols]
+                lhs = [term[parent.key]]
+                rhs = [term[k.key] for k in kids if col in k.layout.cols]
                 judge_linear(ctx, rule, lhs, rhs)
 
 

@@ -124,6 +124,11 @@ def _filled(v: object) -> bool:
     return v.__class__ is float or bool(cell_text(v))
 
 
+def _filled_cells(cells: list[object]) -> list[object]:
+    """The cells for which `_filled` holds, the common str and float cells tested inline."""
+    return [v for v in cells if (v.strip() if v.__class__ is str else v.__class__ is float or _filled(v))]
+
+
 def _first_filled(row: list[object]) -> object:
     """The row's first non-empty cell, or None."""
     for v in row:
@@ -144,11 +149,12 @@ def _is_int_like(v: object) -> bool:
 
 def _is_lanci_row(row: list[object], first: int, last: int) -> bool:
     """The 栏次 row: starts with 栏次, or is a run of column numbers 1, 2, 3…"""
-    cells = [v for v in row[first : last + 1] if v is not None and _filled(v)]
+    cells = _filled_cells(row[first : last + 1])
     if not cells:
         return False
-    if any(isinstance(x, str) and "次" in x and norm_label(x) == "栏次" for x in cells):  # norm_label only removes
-        return True
+    for x in cells:
+        if isinstance(x, str) and "次" in x and norm_label(x) == "栏次":  # norm_label only removes
+            return True
     if len(cells) >= 3 and all(_is_int_like(x) for x in cells):
         nums = [int(float(x)) for x in cells]
         return nums == list(range(1, len(nums) + 1))
@@ -276,44 +282,51 @@ def header_paths(sheet: SheetGrid, header_rows: list[int], first: int, last: int
     if not header_rows:
         return {}
     top, bottom = header_rows[0], header_rows[-1]
+    # row -> its texts of columns first..last, as a list indexed by column - first
     grid = {r: _row_texts(sheet.rows[r], first, last) for r in header_rows}
-    filled = {r: dict(cols) for r, cols in grid.items()}
+    # the texts with merged spans spread (the carried headers without merges); grid itself when
+    # there are merges, as grid is not read again then
+    filled = grid if sheet.merged else {r: list(texts) for r, texts in grid.items()}
     for r0, c0, r1, c1 in sheet.merged:
         # a span carries its text across its columns on its top row; rows below stay empty
         if r1 < top or r0 > bottom or r0 < top:
             continue
         v = _cell_text(sheet.value(r0, c0))
+        texts = filled[r0]
         for c in range(max(c0, first), min(c1, last) + 1):
-            filled[r0][c] = v
+            texts[c - first] = v
     if not sheet.merged:
         for i, r in enumerate(header_rows):
             lower, upper = header_rows[i + 1 :], header_rows[:i]
             carry, carry_parent = "", None
-            for c in range(first, last + 1):
-                v = grid[r][c]
-                parent = tuple(filled[u][c] for u in upper)  # the group above this cell
+            for j in range(last - first + 1):
+                v = grid[r][j]
+                parent = tuple(filled[u][j] for u in upper)  # the group above this cell
                 if v:
                     carry, carry_parent = v, parent
-                elif carry and parent == carry_parent and any(grid[lr][c] for lr in lower):
-                    filled[r][c] = carry
+                elif carry and parent == carry_parent and any(grid[lr][j] for lr in lower):
+                    filled[r][j] = carry
                 else:
                     carry = ""
     paths: dict[int, list[str]] = {}
-    normed: dict[str, str] = {}  # a merged header's text repeats over its span: normalised once
-    for c in range(first, last + 1):
+    normed: dict[str, str] = {"": ""}  # a merged header's text repeats over its span: normalised once
+    columns = [filled[r] for r in header_rows]
+    for j in range(last - first + 1):
         parts = []
-        for r in header_rows:
-            v = filled[r][c]
+        for texts in columns:
+            v = texts[j]
             s = normed.get(v)
             if s is None:
                 s = normed[v] = norm_text(v)
             if s and (not parts or parts[-1] != s):
                 parts.append(s)
-        paths[c] = parts
+        paths[first + j] = parts
     return paths
 
 
-def _row_texts(row: list[object], first: int, last: int) -> dict[int, str]:
-    """Column -> `cell_text` of the row's cells first..last (beyond the row's end: '')."""
-    n = len(row)
-    return {c: _cell_text(row[c]) if c < n else "" for c in range(first, last + 1)}
+def _row_texts(row: list[object], first: int, last: int) -> list[str]:
+    """`cell_text` of the row's cells first..last (beyond the row's end: '')."""
+    texts = [_cell_text(v) if v is not None else "" for v in row[first : last + 1]]
+    if len(texts) <= last - first:
+        texts += [""] * (last - first + 1 - len(texts))
+    return texts

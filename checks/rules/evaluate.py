@@ -197,7 +197,8 @@ def resolve(model: WorkbookModel, ref: str, *, missing_zero: bool = False) -> li
 
 def _resolve(model: WorkbookModel, optional: bool, tkey: str, block: str, row_sel: str, col: str,
              missing_zero: bool = False) -> list[Term]:
-    t = model.get(tkey)
+    own = model.own  # model.get, without the call while the rules run
+    t = own.get(tkey) if own is not None else model.get(tkey)
     if t is None:
         if optional:
             return []
@@ -207,7 +208,7 @@ def _resolve(model: WorkbookModel, optional: bool, tkey: str, block: str, row_se
         row = rows.get(row_sel)
         if row is None:
             if missing_zero and rows:
-                return [Term(None, desc=f"{t.name}{row_sel}（未列示，按 0）")]
+                return [Term(None, None, f"{t.name}{row_sel}（未列示，按 0）")]
             if optional:
                 return []
             raise Unlocated(t, f"“{row_sel}”行")
@@ -318,17 +319,11 @@ def _unreadable(ctx: Context, terms: list[Term]) -> bool:
 
 def judge_linear(ctx: Context, rule: Rule, lhs: list[Term], rhs: list[Term], note: str = "") -> None:
     terms = lhs + rhs
-    printed = unreadable = False
-    for t in terms:  # one pass over the statuses instead of one per question
-        status = t.status
-        if status == "ok":
-            printed = True
-        elif status == "uncached" or status == "text":
-            unreadable = True
-    if unreadable:
+    statuses = {t.status for t in terms}  # one pass over the statuses instead of one per question
+    if "uncached" in statuses or "text" in statuses:
         _unreadable(ctx, terms)
         return
-    if not printed:
+    if "ok" not in statuses:
         return  # nothing printed on either side (an empty table's rows)
     ctx.checks += 1
     left = right = _ZERO  # summed in order from Decimal(0), as sum() did

@@ -12,6 +12,7 @@ from checks.values import Amount, amount_status, amount_value, parse_amount
 
 ONE = Decimal(1)
 _HALF_CENT = Decimal("0.005")
+_LEVELS = {3: 1, 5: 2, 7: 3}  # 科目编码 length -> level
 
 
 class Cell:
@@ -106,7 +107,7 @@ class Row:
         """1 = 类 (3 digits), 2 = 款 (5), 3 = 项 (7); 0 for label rows such as 合计."""
         if not self.code:
             return 0
-        return {3: 1, 5: 2, 7: 3}.get(len(self.code), 0)
+        return _LEVELS.get(len(self.code), 0)
 
     def has(self, col: str) -> bool:
         return col in self.layout.cols

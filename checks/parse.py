@@ -8,6 +8,7 @@ and the one-row 三公 table (07).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from decimal import Decimal
 
 from checks.grid import SheetGrid
@@ -206,7 +207,8 @@ def _block_rows(reg: Region, key: str, block: str, label_col: int, cols: dict[st
     rows: dict[str, Row] = {}
     context = ""  # 年初/年末 sub-rows of 04 repeat the fund names
     for r in range(reg.data_start, reg.data_end):
-        raw = sheet.value(r, label_col)
+        cells = sheet.rows[r]
+        raw = cells[label_col] if label_col < len(cells) else None
         label = norm_label(raw)
         if not label or label == "栏次":
             continue
@@ -229,7 +231,7 @@ def _block_rows(reg: Region, key: str, block: str, label_col: int, cols: dict[st
         row_key = row_key or label  # unknown line: kept, so structural sums still see it
         if row_key in rows:
             continue
-        rows[row_key] = Row(row_key, printed, r, layout, sheet.rows[r], code, label_col)
+        rows[row_key] = Row(row_key, printed, r, layout, cells, code, label_col)
     return rows
 
 
@@ -259,7 +261,8 @@ def _parse_econ(reg: Region, t: Table, scale: Decimal) -> None:
                 continue
             s = _cell_text(v).replace(" ", "")
             if _ECON.match(s) and isinstance(v, str | int | float):
-                ac = next((x for x in amount_cols if x > c), c + 2)
+                i = bisect_right(amount_cols, c)  # the first amount column right of the code
+                ac = amount_cols[i] if i < len(amount_cols) else c + 2
                 name = _cell_text(cells[c + 1] if c + 1 < len(cells) else None) if c + 1 < ac else ""
                 if s not in rows:
                     layout = code_layouts.get(ac)

@@ -145,22 +145,23 @@ def _row_code(sheet: SheetGrid, r: int, label_cols: range) -> tuple[str | None, 
 # --- two blocks: 01 04 ------------------------------------------------------------------------
 
 
-def _find_label_cols(reg: Region, wanted: tuple[str, ...]) -> list[int | None]:
-    """For each label in `wanted`, the column of the first cell (row by row) that reads it."""
-    found: list[int | None] = [None] * len(wanted)
-    missing = len(wanted)
-    last = {w[-1] for w in wanted}  # norm_label only removes characters: a cell without one cannot match
+_TOTALS = ("本年收入合计", "本年支出合计")  # the labels that fix the two blocks' label columns
+
+
+def _find_total_cols(reg: Region) -> list[int | None]:
+    """For each label of `_TOTALS`, the column of the first cell (row by row) that reads it."""
+    found: list[int | None] = [None, None]
     for r in range(reg.data_start, reg.data_end):
         row = reg.sheet.rows[r]
         for c in range(reg.first_col, min(reg.last_col + 1, len(row))):
             v = row[c]
-            if isinstance(v, str) and any(ch in v for ch in last):
+            # both labels end in 计, which norm_label keeps: a cell without it cannot match
+            if isinstance(v, str) and "计" in v:
                 label = norm_label(v)
-                for i, w in enumerate(wanted):
-                    if found[i] is None and label == w:
+                for i, total in enumerate(_TOTALS):
+                    if found[i] is None and label == total:
                         found[i] = c
-                        missing -= 1
-                if not missing:
+                if found[0] is not None and found[1] is not None:
                     return found
     return found
 
@@ -178,7 +179,7 @@ def _is_lineno_col(reg: Region, c: int) -> bool:
 
 
 def _parse_two_blocks(reg: Region, t: Table, scale: Decimal) -> None:
-    inc_col, exp_col = _find_label_cols(reg, ("本年收入合计", "本年支出合计"))
+    inc_col, exp_col = _find_total_cols(reg)
     if inc_col is None or exp_col is None or exp_col <= inc_col:
         t.blocks["收入"], t.blocks["支出"] = {}, {}
         return

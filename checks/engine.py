@@ -56,7 +56,9 @@ def _merge_continuations(tables: list[Table]) -> list[Table]:
     out: list[Table] = []
     for t in tables:
         first = next((x for x in out if x.key == t.key), None)
-        same = first is not None and (not t.department or _norm_dept(t.department) == _norm_dept(first.department))
+        same = first is not None and (
+            not t.department or _norm_dept(t.department) == _norm_dept(first.department)
+        )
         if same and ("续" in t.title or not t.department):
             for block, rows in t.blocks.items():
                 tgt = first.blocks.setdefault(block, {})
@@ -69,7 +71,9 @@ def _merge_continuations(tables: list[Table]) -> list[Table]:
     return out
 
 
-def _workbook_year(headings: list[tuple[str, int, int, str]], tables: list[Table]) -> tuple[int | None, CellRef | None]:
+def _workbook_year(
+    headings: list[tuple[str, int, int, str]], tables: list[Table]
+) -> tuple[int | None, CellRef | None]:
     """The report year: the majority of table-title years and headings such as 2018年度部门决算情况说明
     (`headings`: the candidate cells `find_regions` met, in sheet order)."""
     found: list[tuple[int, CellRef]] = [(t.year, t.year_cell) for t in tables if t.year and not t.foreign]
@@ -87,7 +91,12 @@ def _era(model: WorkbookModel) -> str:
     if model.get("09") is not None:
         return "2020+"
     t01, t04 = model.get("01"), model.get("04")
-    if t01 is not None and t01.row("收入", "一般公共预算财政拨款收入") is not None and model.year and model.year >= 2020:
+    if (
+        t01 is not None
+        and t01.row("收入", "一般公共预算财政拨款收入") is not None
+        and model.year
+        and model.year >= 2020
+    ):
         return "2020+"
     if t04 is not None and "国有资本经营预算财政拨款" in t04.columns.get("支出", []):
         return "2020+"
@@ -119,9 +128,15 @@ def _run_rules(model: WorkbookModel, rules: list[Rule] | None) -> Context:
             else:
                 EVALUATORS[rule.kind](ctx, rule)
         except Exception as e:  # a broken rule is reported; the others still run
-            ctx.findings.append(Finding(
-                rule=rule.id, severity=Severity.INFO, family=rule.family, outcome=Outcome.INTERNAL,
-                message=f"规则 {rule.id} 运行出错，未完成检查：{type(e).__name__}: {e}"))
+            ctx.findings.append(
+                Finding(
+                    rule=rule.id,
+                    severity=Severity.INFO,
+                    family=rule.family,
+                    outcome=Outcome.INTERNAL,
+                    message=f"规则 {rule.id} 运行出错，未完成检查：{type(e).__name__}: {e}",
+                )
+            )
     for rule in deferred:
         CUSTOM[rule.spec["check"]](ctx, rule)
     model.terms.clear()  # the rules' shared Terms: not kept through the text checks

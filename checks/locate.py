@@ -70,7 +70,9 @@ def table_key_of_title(text: object) -> str | None:
 HEADING_ROWS, HEADING_COLS = 400, 6
 
 
-def find_titles(sheet: SheetGrid, headings: list[tuple[int, int, str]] | None = None) -> list[tuple[int, int, str, str]]:
+def find_titles(
+    sheet: SheetGrid, headings: list[tuple[int, int, str]] | None = None
+) -> list[tuple[int, int, str, str]]:
     """(row, col, key, printed title) of every title cell on the sheet, top to bottom.
 
     In the same pass over the cells, `headings` (when given) gets (row, col, text) of every cell
@@ -270,7 +272,6 @@ def _looks_like_data(row: list[object], first: int, last: int, key: str) -> bool
         if key in ("01", "04") and s in ("财政拨款收入", "一般公共预算财政拨款", "一般公共预算财政拨款收入"):
             return True
     return False
-
 
 
 def header_paths(sheet: SheetGrid, header_rows: list[int], first: int, last: int) -> dict[int, list[str]]:

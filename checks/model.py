@@ -56,7 +56,12 @@ class Cell:
         if other.__class__ is not Cell:
             return NotImplemented
         return (self.sheet, self.row, self.col, self.raw, self.scale) == (
-            other.sheet, other.row, other.col, other.raw, other.scale)
+            other.sheet,
+            other.row,
+            other.col,
+            other.raw,
+            other.scale,
+        )
 
     __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
 
@@ -85,8 +90,16 @@ class Row:
 
     __slots__ = ("key", "_label", "row", "code", "label_col", "values", "layout", "_issued")
 
-    def __init__(self, key: str, label: str | int, row: int, layout: Layout, values: list[object],
-                 code: str | None = None, label_col: int | None = None):
+    def __init__(
+        self,
+        key: str,
+        label: str | int,
+        row: int,
+        layout: Layout,
+        values: list[object],
+        code: str | None = None,
+        label_col: int | None = None,
+    ):
         self.key = key  # 科目编码 or canonical label
         self._label = label  # as printed, or the column of `values` it is printed in
         self.row = row  # 0-based sheet row
@@ -190,8 +203,13 @@ class Table:
     @property
     def texts(self) -> list[str]:
         """The text cells of the table's data and note rows (e.g. 本表无数据), read when asked for."""
-        return [v.strip() for rows, first, end in self.text_spans for r in range(first, end) for v in rows[r]
-                if isinstance(v, str) and len(v.strip()) > 4]
+        return [
+            v.strip()
+            for rows, first, end in self.text_spans
+            for r in range(first, end)
+            for v in rows[r]
+            if isinstance(v, str) and len(v.strip()) > 4
+        ]
 
     def row(self, block: str, key: str) -> Row | None:
         return self.blocks.get(block, {}).get(key)
@@ -209,8 +227,12 @@ class Table:
     @property
     def is_empty(self) -> bool:
         """No amount other than zero or blank (基金/国资 tables of most departments)."""
-        return all(not amount_value(r.raw(k)) for rows in self.blocks.values() for r in rows.values()
-                   for k in r.layout.cols)
+        return all(
+            not amount_value(r.raw(k))
+            for rows in self.blocks.values()
+            for r in rows.values()
+            for k in r.layout.cols
+        )
 
 
 @dataclass

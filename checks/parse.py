@@ -202,7 +202,9 @@ def _parse_two_blocks(reg: Region, t: Table, scale: Decimal) -> None:
     t.blocks["支出"] = _block_rows(reg, t.key, "支出", exp_col, exp_cols, scale)
 
 
-def _block_rows(reg: Region, key: str, block: str, label_col: int, cols: dict[str, int], scale: Decimal) -> dict:
+def _block_rows(
+    reg: Region, key: str, block: str, label_col: int, cols: dict[str, int], scale: Decimal
+) -> dict:
     sheet = reg.sheet
     layout = Layout(sheet.name, cols, scale)
     rows: dict[str, Row] = {}
@@ -255,7 +257,9 @@ def _parse_econ(reg: Region, t: Table, scale: Decimal) -> None:
             v = cells[c]
             if v is None:  # neither a code nor a label
                 continue
-            if v.__class__ is float:  # a code's text is 3xx or 3xxxx; an amount's has a '.' or is another number
+            if (
+                v.__class__ is float
+            ):  # a code's text is 3xx or 3xxxx; an amount's has a '.' or is another number
                 if not (v.is_integer() and (300 <= v < 400 or 30000 <= v < 40000)):
                     continue
             elif v.__class__ is str and "3" not in v and "费" not in v:  # neither a code nor a label below
@@ -277,7 +281,11 @@ def _parse_econ(reg: Region, t: Table, scale: Decimal) -> None:
             if lab in ("人员经费合计", "公用经费合计", "人员经费", "公用经费") and r >= reg.data_start:
                 key = lab if lab.endswith("合计") else lab + "合计"
                 vc = next(
-                    (x for x in range(c + 1, reg.last_col + 1) if amount_status(sheet.value(r, x)) != "empty"),
+                    (
+                        x
+                        for x in range(c + 1, reg.last_col + 1)
+                        if amount_status(sheet.value(r, x)) != "empty"
+                    ),
                     None,
                 )
                 if vc is not None and key not in rows:

@@ -40,8 +40,14 @@ class Term:
 
     __slots__ = ("row", "col", "raw", "status", "value", "_desc", "_table", "_block")
 
-    def __init__(self, row: Row | None, col: str | None = None, desc: str | None = None,
-                 table: Table | None = None, block: str = ""):
+    def __init__(
+        self,
+        row: Row | None,
+        col: str | None = None,
+        desc: str | None = None,
+        table: Table | None = None,
+        block: str = "",
+    ):
         self.row = row  # None: a row absent from a table that lists only the 科目 it uses (= 0)
         self.col = col
         self._desc = desc
@@ -179,15 +185,19 @@ def _template(ref: str) -> tuple[bool, tuple]:
     tpl = _TEMPLATES.get(ref)
     if tpl is None:
         optional, *parts = _split(ref)
-        tpl = _TEMPLATES[ref] = (optional, tuple(
-            (1, m[1]) if (m := _NAME.fullmatch(p)) else (2 if "{" in p else 0, p) for p in parts))
+        tpl = _TEMPLATES[ref] = (
+            optional,
+            tuple((1, m[1]) if (m := _NAME.fullmatch(p)) else (2 if "{" in p else 0, p) for p in parts),
+        )
     return tpl
 
 
 def _resolve_bound(model: WorkbookModel, ref: str, binding: dict, missing_zero: bool = False) -> list[Term]:
     """`_resolve` of catalogue ref `ref` with its placeholders filled from `binding`."""
     optional, parts = _TEMPLATES.get(ref) or _template(ref)
-    tkey, block, row_sel, col = [p if k == 0 else binding[p] if k == 1 else p.format_map(binding) for k, p in parts]
+    tkey, block, row_sel, col = [
+        p if k == 0 else binding[p] if k == 1 else p.format_map(binding) for k, p in parts
+    ]
     return _resolve(model, optional, tkey, block, row_sel, col, missing_zero)
 
 
@@ -195,8 +205,15 @@ def resolve(model: WorkbookModel, ref: str, *, missing_zero: bool = False) -> li
     return _resolve(model, *_split(ref), missing_zero)
 
 
-def _resolve(model: WorkbookModel, optional: bool, tkey: str, block: str, row_sel: str, col: str,
-             missing_zero: bool = False) -> list[Term]:
+def _resolve(
+    model: WorkbookModel,
+    optional: bool,
+    tkey: str,
+    block: str,
+    row_sel: str,
+    col: str,
+    missing_zero: bool = False,
+) -> list[Term]:
     own = model.own  # model.get, without the call while the rules run
     t = own.get(tkey) if own is not None else model.get(tkey)
     if t is None:
@@ -347,19 +364,37 @@ def judge_linear(ctx: Context, rule: Rule, lhs: list[Term], rhs: list[Term], not
         ctx.passed += 1
         ctx.findings.append(
             Finding(
-                rule=rule.id, severity=Severity.INFO, family=rule.family, outcome=Outcome.ROUNDING,
-                message=(f"{prefix}{_side(lhs)} {fmt_amount(left)} 与 {_side(rhs)} {fmt_amount(right)} "
-                         f"相差 {fmt_amount(diff)}，在容差 ±{_fmt_band(band.width)} 内（{intervals}），尾差，可能为取整误差"),
-                cells=cells, expected=fmt_amount(right), actual=fmt_amount(left), args=args, hint=rule.hint,
+                rule=rule.id,
+                severity=Severity.INFO,
+                family=rule.family,
+                outcome=Outcome.ROUNDING,
+                message=(
+                    f"{prefix}{_side(lhs)} {fmt_amount(left)} 与 {_side(rhs)} {fmt_amount(right)} "
+                    f"相差 {fmt_amount(diff)}，在容差 ±{_fmt_band(band.width)} 内（{intervals}），尾差，可能为取整误差"
+                ),
+                cells=cells,
+                expected=fmt_amount(right),
+                actual=fmt_amount(left),
+                args=args,
+                hint=rule.hint,
             )
         )
         return
     ctx.findings.append(
         Finding(
-            rule=rule.id, severity=rule.severity, family=rule.family, outcome=Outcome.VIOLATION,
-            message=(f"{prefix}{_side(lhs)} {fmt_amount(left)} ≠ {_side(rhs)} {fmt_amount(right)}"
-                     f"（差 {fmt_amount(diff)}，容差 ±{_fmt_band(band.width)}；{intervals}）"),
-            cells=cells, expected=fmt_amount(right), actual=fmt_amount(left), args=args, hint=rule.hint,
+            rule=rule.id,
+            severity=rule.severity,
+            family=rule.family,
+            outcome=Outcome.VIOLATION,
+            message=(
+                f"{prefix}{_side(lhs)} {fmt_amount(left)} ≠ {_side(rhs)} {fmt_amount(right)}"
+                f"（差 {fmt_amount(diff)}，容差 ±{_fmt_band(band.width)}；{intervals}）"
+            ),
+            cells=cells,
+            expected=fmt_amount(right),
+            actual=fmt_amount(left),
+            args=args,
+            hint=rule.hint,
         )
     )
 
@@ -458,7 +493,9 @@ def eval_hierarchy(ctx: Context, rule: Rule) -> None:
             term = {r.key: term_of(ctx.model, r, col, t, "main") for r in coded if col in r.layout.cols}
             if total_row is not None and tops:
                 lhs = [term_of(ctx.model, total_row, col, t, "main")]
-                rhs = [term.get(r.key) or term_of(ctx.model, r, col, t, "main") for r in tops]  # one without the column raises in term_of, as before
+                rhs = [
+                    term.get(r.key) or term_of(ctx.model, r, col, t, "main") for r in tops
+                ]  # one without the column raises in term_of, as before
                 judge_linear(ctx, rule, lhs, rhs)
             for parent in coded:
                 kids = kids_of.get(parent.code)
@@ -504,11 +541,17 @@ def eval_le(ctx: Context, rule: Rule) -> None:
             band = RoundingBand(width)
             ctx.findings.append(
                 Finding(
-                    rule=rule.id, severity=rule.severity, family=rule.family,
-                    message=(f"{_side(small)} {fmt_amount(s)} 大于 {_side(big)} {fmt_amount(g_)}"
-                             f"（超出 {fmt_amount(s - g_)}，容差 ±{_fmt_band(band.width)}）"),
+                    rule=rule.id,
+                    severity=rule.severity,
+                    family=rule.family,
+                    message=(
+                        f"{_side(small)} {fmt_amount(s)} 大于 {_side(big)} {fmt_amount(g_)}"
+                        f"（超出 {fmt_amount(s - g_)}，容差 ±{_fmt_band(band.width)}）"
+                    ),
                     cells=[t.row.ref(t.col) for t in terms if t.row is not None],
-                    expected=f"≤ {fmt_amount(g_)}", actual=fmt_amount(s), hint=rule.hint,
+                    expected=f"≤ {fmt_amount(g_)}",
+                    actual=fmt_amount(s),
+                    hint=rule.hint,
                     args={"small": s, "big": g_, "band": band.width},
                 )
             )

@@ -348,10 +348,10 @@ def judge_linear(ctx: Context, rule: Rule, lhs: list[Term], rhs: list[Term], not
         left += t.value
     for t in rhs:
         right += t.value
-    diff = left - right
-    if diff == 0:  # the common case: no message, no intervals
+    if left == right:  # the common case: no difference, message or intervals to work out
         ctx.passed += 1
         return
+    diff = left - right
     band = RoundingBand.of([t.half for t in terms])
     verdict = band.judge(diff)
     cells = [t.row.ref(t.col) for t in terms if t.row is not None]
@@ -493,9 +493,8 @@ def eval_hierarchy(ctx: Context, rule: Rule) -> None:
             term = {r.key: term_of(ctx.model, r, col, t, "main") for r in coded if col in r.layout.cols}
             if total_row is not None and tops:
                 lhs = [term_of(ctx.model, total_row, col, t, "main")]
-                rhs = [
-                    term.get(r.key) or term_of(ctx.model, r, col, t, "main") for r in tops
-                ]  # one without the column raises in term_of, as before
+                # a top without the column raises in term_of, as it did before the dict
+                rhs = [term.get(r.key) or term_of(ctx.model, r, col, t, "main") for r in tops]
                 judge_linear(ctx, rule, lhs, rhs)
             for parent in coded:
                 kids = kids_of.get(parent.code)

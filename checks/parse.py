@@ -257,12 +257,12 @@ def _parse_econ(reg: Region, t: Table, scale: Decimal) -> None:
             v = cells[c]
             if v is None:  # neither a code nor a label
                 continue
-            if (
-                v.__class__ is float
-            ):  # a code's text is 3xx or 3xxxx; an amount's has a '.' or is another number
+            # a code's text is 3xx or 3xxxx: an amount's has a '.' or is another number, and a text
+            # without a 3 is no code (nor a label below without 费)
+            if v.__class__ is float:
                 if not (v.is_integer() and (300 <= v < 400 or 30000 <= v < 40000)):
                     continue
-            elif v.__class__ is str and "3" not in v and "费" not in v:  # neither a code nor a label below
+            elif v.__class__ is str and "3" not in v and "费" not in v:
                 continue
             s = _cell_text(v).replace(" ", "")
             if _ECON.match(s) and isinstance(v, str | int | float):
@@ -275,7 +275,8 @@ def _parse_econ(reg: Region, t: Table, scale: Decimal) -> None:
                         layout = code_layouts[ac] = Layout(sheet.name, {"决算数": ac}, scale)
                     rows[s] = Row(s, name, r, layout, cells, s)
                 continue
-            if not (isinstance(v, str) and "费" in v):  # every label below has it; norm_label only removes
+            # every label below has 经 and 费, which norm_label keeps (it only removes characters)
+            if not (isinstance(v, str) and "费" in v and "经" in v):
                 continue
             lab = norm_label(v)
             if lab in ("人员经费合计", "公用经费合计", "人员经费", "公用经费") and r >= reg.data_start:

@@ -285,14 +285,14 @@ def header_paths(sheet: SheetGrid, header_rows: list[int], first: int, last: int
     top, bottom = header_rows[0], header_rows[-1]
     # row -> its texts of columns first..last, as a list indexed by column - first
     grid = {r: _row_texts(sheet.rows[r], first, last) for r in header_rows}
-    # the texts with merged spans spread (the carried headers without merges); grid itself when
-    # there are merges, as grid is not read again then
-    filled = grid if sheet.merged else {r: list(texts) for r, texts in grid.items()}
+    # the texts with merged spans spread (and headers carried without merges)
+    filled = {r: list(texts) for r, texts in grid.items()}
     for r0, c0, r1, c1 in sheet.merged:
         # a span carries its text across its columns on its top row; rows below stay empty
         if r1 < top or r0 > bottom or r0 < top:
             continue
-        v = _cell_text(sheet.value(r0, c0))
+        # the span's own text: already in grid when it starts inside the table's columns
+        v = grid[r0][c0 - first] if first <= c0 <= last else _cell_text(sheet.value(r0, c0))
         texts = filled[r0]
         for c in range(max(c0, first), min(c1, last) + 1):
             texts[c - first] = v

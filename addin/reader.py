@@ -45,7 +45,9 @@ def sniff(path: Path) -> str:
     if path.is_dir():
         raise InputError(f"这是一个文件夹，不是工作簿：{path}（批量检查请用 juesuan batch）")
     if path.suffix.lower() in _TEXT_DOCUMENTS:
-        raise InputError(f"这是说明文档，不是工作簿：{path.name}（核对说明文档请用 juesuan check 工作簿 --text {path.name}）")
+        raise InputError(
+            f"这是说明文档，不是工作簿：{path.name}（核对说明文档请用 juesuan check 工作簿 --text {path.name}）"
+        )
     try:
         with path.open("rb") as fh:
             head = fh.read(8)
@@ -95,7 +97,9 @@ def _check_zip(zf: zipfile.ZipFile, path: Path) -> None:
     infos = zf.infolist()
     total = sum(i.file_size for i in infos)
     if total > MAX_UNZIPPED:
-        raise InputError(f"文件解压后过大（{total / 1024 / 1024:,.0f} MB），疑似压缩炸弹，已拒绝：{path.name}")
+        raise InputError(
+            f"文件解压后过大（{total / 1024 / 1024:,.0f} MB），疑似压缩炸弹，已拒绝：{path.name}"
+        )
     for i in infos:
         if i.file_size > 10 * 1024 * 1024 and i.file_size > MAX_RATIO * max(i.compress_size, 1):
             raise InputError(f"文件中 {i.filename} 压缩比异常（疑似压缩炸弹），已拒绝：{path.name}")
@@ -178,31 +182,32 @@ def _rust_panics_silenced():
         os.dup2(saved, fd)
         os.close(saved)
 
+
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]+\d+)"')
 _FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.S)
 _VALUE = re.compile(rb"<v>(.*?)</v>|<is>", re.S)
 
 
+_REL_ID_TARGET = re.compile(rb'<Relationship\b[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"')
+_REL_TARGET_ID = re.compile(rb'<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"')
+_SHEET = re.compile(rb"<sheet\b([^>]*)/?>")
+_SHEET_NAME = re.compile(rb'name="([^"]*)"')
+_SHEET_RID = re.compile(rb'r:id="([^"]*)"')
+_SHEET_ID = re.compile(rb'\bid="([^"]*)"')
+
+
 def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> member path, from workbook.xml and its relationships."""
     wbx = zf.read("xl/workbook.xml")
     rels = zf.read("xl/_rels/workbook.xml.rels")
-    targets = {
-        m.group(1).decode(): m.group(2).decode()
-        for m in re.finditer(rb'<Relationship\b[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels)
-    }
-    targets.update(
-        {
-            m.group(2).decode(): m.group(1).decode()
-            for m in re.finditer(rb'<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)
-        }
-    )
+    targets = {m.group(1).decode(): m.group(2).decode() for m in _REL_ID_TARGET.finditer(rels)}
+    targets.update({m.group(2).decode(): m.group(1).decode() for m in _REL_TARGET_ID.finditer(rels)})
     out = {}
-    for m in re.finditer(rb"<sheet\b([^>]*)/?>", wbx):
+    for m in _SHEET.finditer(wbx):
         attrs = m.group(1)
-        name = re.search(rb'name="([^"]*)"', attrs)
-        rid = re.search(rb'r:id="([^"]*)"', attrs) or re.search(rb'\bid="([^"]*)"', attrs)
+        name = _SHEET_NAME.search(attrs)
+        rid = _SHEET_RID.search(attrs) or _SHEET_ID.search(attrs)
         if not name or not rid:
             continue
         target = targets.get(rid.group(1).decode(), "")
@@ -236,8 +241,11 @@ _FORMULA_START = re.compile(rb"<f\b")  # what _FORMULA needs: a regex finds it f
 
 
 def _member_formulas(zf: zipfile.ZipFile, fp, info: zipfile.ZipInfo) -> list[tuple[bytes, bytes]]:
-    if info.file_size <= _WHOLE and info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) \
-            and not info.flag_bits & 1:  # not encrypted
+    if (
+        info.file_size <= _WHOLE
+        and info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+        and not info.flag_bits & 1  # not encrypted
+    ):
         xml = _inflate(fp, info)
         return list(_scan_cells(xml, len(xml))) if _FORMULA_START.search(xml) else []
     with zf.open(info) as fh:

@@ -19,7 +19,8 @@ _REPORT_YEAR = re.compile(r"(20\d\d)\s*年度?\s*(部门|单位)?(整体)?(决�
 
 
 def build_model(wb: WorkbookGrid) -> WorkbookModel:
-    regions = find_regions(wb)
+    headings: list[tuple[str, int, int, str]] = []  # report-year heading candidates, from the same scan
+    regions = find_regions(wb, headings)
     unit = majority([r.unit for r in regions]) or "万元"
     tables = _merge_continuations([parse_region(r, unit) for r in regions])
     dept = majority([_norm_dept(t.department) for t in tables])
@@ -28,7 +29,7 @@ def build_model(wb: WorkbookGrid) -> WorkbookModel:
             t.foreign = True
     _mark_hidden(wb, tables)
     department = next((t.department for t in tables if _norm_dept(t.department) == dept), None)
-    year, year_src = _workbook_year(wb, tables)
+    year, year_src = _workbook_year(headings, tables)
     model = WorkbookModel(tables=tables, department=department, year=year, unit=unit, year_source=year_src)
     model.era = _era(model)
     return model
@@ -55,7 +56,9 @@ def _merge_continuations(tables: list[Table]) -> list[Table]:
     out: list[Table] = []
     for t in tables:
         first = next((x for x in out if x.key == t.key), None)
-        same = first is not None and (not t.department or _norm_dept(t.department) == _norm_dept(first.department))
+        same = first is not None and (
+            not t.department or _norm_dept(t.department) == _norm_dept(first.department)
+        )
         if same and ("续" in t.title or not t.department):
             for block, rows in t.blocks.items():
                 tgt = first.blocks.setdefault(block, {})
@@ -68,17 +71,16 @@ def _merge_continuations(tables: list[Table]) -> list[Table]:
     return out
 
 
-def _workbook_year(wb: WorkbookGrid, tables: list[Table]) -> tuple[int | None, CellRef | None]:
-    """The report year: the majority of table-title years and headings such as 2018年度部门决算情况说明."""
+def _workbook_year(
+    headings: list[tuple[str, int, int, str]], tables: list[Table]
+) -> tuple[int | None, CellRef | None]:
+    """The report year: the majority of table-title years and headings such as 2018年度部门决算情况说明
+    (`headings`: the candidate cells `find_regions` met, in sheet order)."""
     found: list[tuple[int, CellRef]] = [(t.year, t.year_cell) for t in tables if t.year and not t.foreign]
-    for sheet in wb.sheets:
-        for r, row in enumerate(sheet.rows[:400]):
-            for c, v in enumerate(row[:6]):
-                # 年 and 算 survive norm_text: a cell without them cannot match
-                if v.__class__ is str and "算" in v and "年" in v and len(v) <= 40:
-                    m = _REPORT_YEAR.search(norm_text(v))
-                    if m:
-                        found.append((int(m.group(1)), CellRef(sheet.name, a1(r, c))))
+    for sheet, r, c, v in headings:
+        m = _REPORT_YEAR.search(norm_text(v))
+        if m:
+            found.append((int(m.group(1)), CellRef(sheet, a1(r, c))))
     if not found:
         return None, None
     y = Counter(y for y, _ in found).most_common(1)[0][0]
@@ -89,7 +91,12 @@ def _era(model: WorkbookModel) -> str:
     if model.get("09") is not None:
         return "2020+"
     t01, t04 = model.get("01"), model.get("04")
-    if t01 is not None and t01.row("收入", "一般公共预算财政拨款收入") is not None and model.year and model.year >= 2020:
+    if (
+        t01 is not None
+        and t01.row("收入", "一般公共预算财政拨款收入") is not None
+        and model.year
+        and model.year >= 2020
+    ):
         return "2020+"
     if t04 is not None and "国有资本经营预算财政拨款" in t04.columns.get("支出", []):
         return "2020+"
@@ -121,9 +128,15 @@ def _run_rules(model: WorkbookModel, rules: list[Rule] | None) -> Context:
             else:
                 EVALUATORS[rule.kind](ctx, rule)
         except Exception as e:  # a broken rule is reported; the others still run
-            ctx.findings.append(Finding(
-                rule=rule.id, severity=Severity.INFO, family=rule.family, outcome=Outcome.INTERNAL,
-                message=f"规则 {rule.id} 运行出错，未完成检查：{type(e).__name__}: {e}"))
+            ctx.findings.append(
+                Finding(
+                    rule=rule.id,
+                    severity=Severity.INFO,
+                    family=rule.family,
+                    outcome=Outcome.INTERNAL,
+                    message=f"规则 {rule.id} 运行出错，未完成检查：{type(e).__name__}: {e}",
+                )
+            )
     for rule in deferred:
         CUSTOM[rule.spec["check"]](ctx, rule)
     model.terms.clear()  # the rules' shared Terms: not kept through the text checks

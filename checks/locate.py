@@ -16,7 +16,9 @@ from checks.grid import SheetGrid, WorkbookGrid, a1, cell_text
 from checks.layouts import TABLE_TITLES, norm_label, norm_text
 
 _TITLE_ORDER = ["04", "05", "06", "07", "08", "09", "01", "02", "03"]
-_TITLE_RES = {k: [re.compile(p) for p in TABLE_TITLES[k][1]] for k in TABLE_TITLES}
+# (pattern, key) in the order titles are tried: the first key with a matching pattern wins
+_TITLE_RES = [(re.compile(p), k) for k in _TITLE_ORDER for p in TABLE_TITLES[k][1]]
+_TITLE_WORD = "决算"  # every title pattern ends in 决算表 or 决算明细表: a text without it is no title
 _MARKER = re.compile(r"(公开|附)?\s*(\d{1,2})\s*表$|^表\s*(\d{1,2})$|^公开\s*(\d{1,2})\s*表")
 _DEPT = re.compile(r"^(编制|填报|预算)?(部门|单位)(名称)?[:：]\s*(?P<name>.+)$")
 _UNIT = re.compile(r"(金额)?单位[:：]\s*(?P<unit>万元|千元|元)\s*$")
@@ -56,33 +58,54 @@ class Region:
 def table_key_of_title(text: object) -> str | None:
     """'永州市…2018年度收入支出决算总表' -> '01'; None for paragraphs and other cells."""
     s = _CONTINUED.sub("", norm_text(text))
-    if not s or len(s) > 60 or _SENTENCE.search(s) or not s.endswith("表"):
+    if not s or len(s) > 60 or _TITLE_WORD not in s or _SENTENCE.search(s) or not s.endswith("表"):
         return None
-    for key in _TITLE_ORDER:
-        if any(p.search(s) for p in _TITLE_RES[key]):
+    for rx, key in _TITLE_RES:
+        if rx.search(s):
             return key
     return None
 
 
-def find_titles(sheet: SheetGrid) -> list[tuple[int, int, str, str]]:
-    """(row, col, key, printed title) of every title cell on the sheet, top to bottom."""
+# where a heading such as 2018年度部门决算情况说明 is looked for (engine._workbook_year)
+HEADING_ROWS, HEADING_COLS = 400, 6
+
+
+def find_titles(
+    sheet: SheetGrid, headings: list[tuple[int, int, str]] | None = None
+) -> list[tuple[int, int, str, str]]:
+    """(row, col, key, printed title) of every title cell on the sheet, top to bottom.
+
+    In the same pass over the cells, `headings` (when given) gets (row, col, text) of every cell
+    that may be a report-year heading: a short text with 年 and 算 near the sheet's top left."""
     out = []
     for r, row in enumerate(sheet.rows):
+        titled = False  # one title per row
+        near = headings is not None and r < HEADING_ROWS
         for c, v in enumerate(row):
+            if v.__class__ is not str:
+                continue
+            # 年 and 算 survive norm_text: a cell without them is no heading
+            if near and c < HEADING_COLS and "算" in v and "年" in v and len(v) <= 40:
+                headings.append((r, c, v))
             # cheap filter first: a title is a short text ending in 表 (or 表（续）); the whole-text
             # test for 表 rules out most cells before a slice is made
-            if v.__class__ is str and "表" in v and len(v) <= 80 and "表" in v[-8:]:
+            if not titled and "表" in v and len(v) <= 80 and "表" in v[-8:]:
                 key = table_key_of_title(v)
                 if key:
                     out.append((r, c, key, v.strip()))
-                    break  # one title per row
+                    titled = True
     return out
 
 
-def find_regions(wb: WorkbookGrid) -> list[Region]:
+def find_regions(wb: WorkbookGrid, headings: list[tuple[str, int, int, str]] | None = None) -> list[Region]:
+    """The regions of every title on every sheet; `headings` (when given) gets (sheet name, row,
+    col, text) of the cells that may be report-year headings (see `find_titles`)."""
     regions = []
     for sheet in wb.sheets:
-        titles = find_titles(sheet)
+        found: list[tuple[int, int, str]] | None = [] if headings is not None else None
+        titles = find_titles(sheet, found)
+        if found:
+            headings.extend((sheet.name, r, c, v) for r, c, v in found)
         for i, (r, c, key, title) in enumerate(titles):
             end = titles[i + 1][0] if i + 1 < len(titles) else sheet.n_rows
             reg = Region(key=key, title=title, sheet=sheet, title_row=r, title_col=c, end_row=end)
@@ -103,26 +126,17 @@ def _filled(v: object) -> bool:
     return v.__class__ is float or bool(cell_text(v))
 
 
+def _filled_cells(cells: list[object]) -> list[object]:
+    """The cells for which `_filled` holds, the common str and float cells tested inline."""
+    return [v for v in cells if (v.strip() if v.__class__ is str else v.__class__ is float or _filled(v))]
+
+
 def _first_filled(row: list[object]) -> object:
     """The row's first non-empty cell, or None."""
     for v in row:
         if v is not None and _filled(v):
             return v
     return None
-
-
-def _extent(row: list[object]) -> tuple[int, int] | None:
-    """(first, last) column of the row's non-empty cells, or None."""
-    n = len(row)
-    first = 0
-    while first < n and (row[first] is None or not _filled(row[first])):
-        first += 1
-    if first == n:
-        return None
-    last = n - 1
-    while not _filled(row[last]):
-        last -= 1
-    return first, last
 
 
 def _is_int_like(v: object) -> bool:
@@ -137,11 +151,12 @@ def _is_int_like(v: object) -> bool:
 
 def _is_lanci_row(row: list[object], first: int, last: int) -> bool:
     """The 栏次 row: starts with 栏次, or is a run of column numbers 1, 2, 3…"""
-    cells = [v for v in row[first : last + 1] if v is not None and _filled(v)]
+    cells = _filled_cells(row[first : last + 1])
     if not cells:
         return False
-    if any(isinstance(x, str) and "次" in x and norm_label(x) == "栏次" for x in cells):  # norm_label only removes
-        return True
+    for x in cells:
+        if isinstance(x, str) and "次" in x and norm_label(x) == "栏次":  # norm_label only removes
+            return True
     if len(cells) >= 3 and all(_is_int_like(x) for x in cells):
         nums = [int(float(x)) for x in cells]
         return nums == list(range(1, len(nums) + 1))
@@ -151,13 +166,20 @@ def _is_lanci_row(row: list[object], first: int, last: int) -> bool:
 def _read_header(reg: Region) -> None:
     sheet = reg.sheet
     rows = sheet.rows
-    # width of the table: the widest non-empty extent of the region's rows
+    # width of the table: the widest non-empty extent of the region's rows (only cells outside the
+    # width found so far can widen it: a row is looked at left of first_col and right of last_col)
     last_col = reg.title_col
     first_col = reg.title_col
     for r in range(reg.title_row, min(reg.end_row, reg.title_row + 60)):
-        extent = _extent(rows[r])
-        if extent is not None:
-            first_col, last_col = min(first_col, extent[0]), max(last_col, extent[1])
+        row = rows[r]
+        for c in range(min(first_col, len(row))):
+            if _filled(row[c]):
+                first_col = c
+                break
+        for c in range(len(row) - 1, last_col, -1):
+            if _filled(row[c]):
+                last_col = c
+                break
     for r0, c0, _r1, c1 in sheet.merged:  # a merged title spans the table width
         if r0 == reg.title_row and c0 <= reg.title_col <= c1:
             first_col, last_col = min(first_col, c0), max(last_col, c1)
@@ -174,7 +196,9 @@ def _read_header(reg: Region) -> None:
         row = rows[r]
         meta = False
         for c, v in enumerate(row):
-            if not isinstance(v, str):  # numbers and empty cells: norm_text gives ''
+            # numbers and empty cells give '' in norm_text; each pattern below needs one of these
+            # characters (表 marker, 单位 unit, 部门/单位 department, 年 year), which norm_text keeps
+            if not isinstance(v, str) or not ("表" in v or "单" in v or "部" in v or "年" in v):
                 continue
             s = norm_text(v)
             if not s:
@@ -250,7 +274,6 @@ def _looks_like_data(row: list[object], first: int, last: int, key: str) -> bool
     return False
 
 
-
 def header_paths(sheet: SheetGrid, header_rows: list[int], first: int, last: int) -> dict[int, list[str]]:
     """Column -> header texts from top to bottom, with merged cells spread over their span.
 
@@ -260,44 +283,51 @@ def header_paths(sheet: SheetGrid, header_rows: list[int], first: int, last: int
     if not header_rows:
         return {}
     top, bottom = header_rows[0], header_rows[-1]
+    # row -> its texts of columns first..last, as a list indexed by column - first
     grid = {r: _row_texts(sheet.rows[r], first, last) for r in header_rows}
-    filled = {r: dict(cols) for r, cols in grid.items()}
+    # the texts with merged spans spread (and headers carried without merges)
+    filled = {r: list(texts) for r, texts in grid.items()}
     for r0, c0, r1, c1 in sheet.merged:
         # a span carries its text across its columns on its top row; rows below stay empty
         if r1 < top or r0 > bottom or r0 < top:
             continue
-        v = _cell_text(sheet.value(r0, c0))
+        # the span's own text: already in grid when it starts inside the table's columns
+        v = grid[r0][c0 - first] if first <= c0 <= last else _cell_text(sheet.value(r0, c0))
+        texts = filled[r0]
         for c in range(max(c0, first), min(c1, last) + 1):
-            filled[r0][c] = v
+            texts[c - first] = v
     if not sheet.merged:
         for i, r in enumerate(header_rows):
             lower, upper = header_rows[i + 1 :], header_rows[:i]
             carry, carry_parent = "", None
-            for c in range(first, last + 1):
-                v = grid[r][c]
-                parent = tuple(filled[u][c] for u in upper)  # the group above this cell
+            for j in range(last - first + 1):
+                v = grid[r][j]
+                parent = tuple(filled[u][j] for u in upper)  # the group above this cell
                 if v:
                     carry, carry_parent = v, parent
-                elif carry and parent == carry_parent and any(grid[lr][c] for lr in lower):
-                    filled[r][c] = carry
+                elif carry and parent == carry_parent and any(grid[lr][j] for lr in lower):
+                    filled[r][j] = carry
                 else:
                     carry = ""
     paths: dict[int, list[str]] = {}
-    normed: dict[str, str] = {}  # a merged header's text repeats over its span: normalised once
-    for c in range(first, last + 1):
+    normed: dict[str, str] = {"": ""}  # a merged header's text repeats over its span: normalised once
+    columns = [filled[r] for r in header_rows]
+    for j in range(last - first + 1):
         parts = []
-        for r in header_rows:
-            v = filled[r][c]
+        for texts in columns:
+            v = texts[j]
             s = normed.get(v)
             if s is None:
                 s = normed[v] = norm_text(v)
             if s and (not parts or parts[-1] != s):
                 parts.append(s)
-        paths[c] = parts
+        paths[first + j] = parts
     return paths
 
 
-def _row_texts(row: list[object], first: int, last: int) -> dict[int, str]:
-    """Column -> `cell_text` of the row's cells first..last (beyond the row's end: '')."""
-    n = len(row)
-    return {c: _cell_text(row[c]) if c < n else "" for c in range(first, last + 1)}
+def _row_texts(row: list[object], first: int, last: int) -> list[str]:
+    """`cell_text` of the row's cells first..last (beyond the row's end: '')."""
+    texts = [_cell_text(v) if v is not None else "" for v in row[first : last + 1]]
+    if len(texts) <= last - first:
+        texts += [""] * (last - first + 1 - len(texts))
+    return texts

@@ -12,6 +12,7 @@ from checks.values import Amount, amount_status, amount_value, parse_amount
 
 ONE = Decimal(1)
 _HALF_CENT = Decimal("0.005")
+_LEVELS = {3: 1, 5: 2, 7: 3}  # 科目编码 length -> level
 
 
 class Cell:
@@ -55,7 +56,12 @@ class Cell:
         if other.__class__ is not Cell:
             return NotImplemented
         return (self.sheet, self.row, self.col, self.raw, self.scale) == (
-            other.sheet, other.row, other.col, other.raw, other.scale)
+            other.sheet,
+            other.row,
+            other.col,
+            other.raw,
+            other.scale,
+        )
 
     __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
 
@@ -84,8 +90,16 @@ class Row:
 
     __slots__ = ("key", "_label", "row", "code", "label_col", "values", "layout", "_issued")
 
-    def __init__(self, key: str, label: str | int, row: int, layout: Layout, values: list[object],
-                 code: str | None = None, label_col: int | None = None):
+    def __init__(
+        self,
+        key: str,
+        label: str | int,
+        row: int,
+        layout: Layout,
+        values: list[object],
+        code: str | None = None,
+        label_col: int | None = None,
+    ):
         self.key = key  # 科目编码 or canonical label
         self._label = label  # as printed, or the column of `values` it is printed in
         self.row = row  # 0-based sheet row
@@ -106,7 +120,7 @@ class Row:
         """1 = 类 (3 digits), 2 = 款 (5), 3 = 项 (7); 0 for label rows such as 合计."""
         if not self.code:
             return 0
-        return {3: 1, 5: 2, 7: 3}.get(len(self.code), 0)
+        return _LEVELS.get(len(self.code), 0)
 
     def has(self, col: str) -> bool:
         return col in self.layout.cols
@@ -189,8 +203,13 @@ class Table:
     @property
     def texts(self) -> list[str]:
         """The text cells of the table's data and note rows (e.g. 本表无数据), read when asked for."""
-        return [v.strip() for rows, first, end in self.text_spans for r in range(first, end) for v in rows[r]
-                if isinstance(v, str) and len(v.strip()) > 4]
+        return [
+            v.strip()
+            for rows, first, end in self.text_spans
+            for r in range(first, end)
+            for v in rows[r]
+            if isinstance(v, str) and len(v.strip()) > 4
+        ]
 
     def row(self, block: str, key: str) -> Row | None:
         return self.blocks.get(block, {}).get(key)
@@ -208,8 +227,12 @@ class Table:
     @property
     def is_empty(self) -> bool:
         """No amount other than zero or blank (基金/国资 tables of most departments)."""
-        return all(not amount_value(r.raw(k)) for rows in self.blocks.values() for r in rows.values()
-                   for k in r.layout.cols)
+        return all(
+            not amount_value(r.raw(k))
+            for rows in self.blocks.values()
+            for r in rows.values()
+            for k in r.layout.cols
+        )
 
 
 @dataclass

@@ -8,6 +8,7 @@ and the one-row 三公 table (07).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from decimal import Decimal
 
 from checks.grid import SheetGrid
@@ -108,7 +109,7 @@ def _parse_grid(reg: Region, t: Table, scale: Decimal) -> None:
             continue
         if code in rows:  # a continued table repeating a row: keep the first
             continue
-        rows[code] = Row(code, label, r, layout, sheet.rows[r], code=code if code != "合计" else None)
+        rows[code] = Row(code, label, r, layout, sheet.rows[r], code if code != "合计" else None)
     t.blocks["main"] = rows
     t.columns["main"] = list(cols)
 
@@ -116,12 +117,13 @@ def _parse_grid(reg: Region, t: Table, scale: Decimal) -> None:
 def _row_code(sheet: SheetGrid, r: int, label_cols: range) -> tuple[str | None, str | int]:
     """科目编码 of a data row ('2010301', also split 类/款/项 columns), or '合计'; and the column
     of its label (read from the grid when asked for), or '' without one."""
-    texts = [(c, _cell_text(sheet.value(r, c))) for c in label_cols]
-    texts = [(c, s) for c, s in texts if s]
+    cells = sheet.rows[r]
+    n = len(cells)
+    texts = [(c, s) for c in label_cols if c < n and cells[c] is not None and (s := _cell_text(cells[c]))]
     if not texts:
         return None, ""
-    first = norm_label(texts[0][1]).replace(" ", "")
-    if first in ("合计", "总计"):
+    # 合计/总计: norm_label only removes characters, so a text without 计 cannot become either
+    if "计" in texts[0][1] and norm_label(texts[0][1]).replace(" ", "") in ("合计", "总计"):
         return "合计", texts[0][0]
     parts = []
     label: str | int = ""
@@ -143,22 +145,32 @@ def _row_code(sheet: SheetGrid, r: int, label_cols: range) -> tuple[str | None, 
 # --- two blocks: 01 04 ------------------------------------------------------------------------
 
 
-def _find_label_col(reg: Region, wanted: str) -> int | None:
-    last = wanted[-1]  # norm_label only removes characters: a cell without this one cannot match
+_TOTALS = ("本年收入合计", "本年支出合计")  # the labels that fix the two blocks' label columns
+
+
+def _find_total_cols(reg: Region) -> list[int | None]:
+    """For each label of `_TOTALS`, the column of the first cell (row by row) that reads it."""
+    found: list[int | None] = [None, None]
     for r in range(reg.data_start, reg.data_end):
         row = reg.sheet.rows[r]
         for c in range(reg.first_col, min(reg.last_col + 1, len(row))):
             v = row[c]
-            if isinstance(v, str) and last in v and norm_label(v) == wanted:
-                return c
-    return None
+            # both labels end in 计, which norm_label keeps: a cell without it cannot match
+            if isinstance(v, str) and "计" in v:
+                label = norm_label(v)
+                for i, total in enumerate(_TOTALS):
+                    if found[i] is None and label == total:
+                        found[i] = c
+                if found[0] is not None and found[1] is not None:
+                    return found
+    return found
 
 
 def _is_lineno_col(reg: Region, c: int) -> bool:
     path = "/".join(reg.paths.get(c, []))
     if "行次" in path:
         return True
-    vals = [reg.sheet.value(r, c) for r in range(reg.data_start, reg.data_end)]
+    vals = [row[c] for row in reg.sheet.rows[reg.data_start : reg.data_end] if c < len(row)]
     vals = [v for v in vals if v is not None and _cell_text(v)]
     if len(vals) >= 3 and all(_is_int_like(v) for v in vals):
         nums = [int(float(v)) for v in vals]
@@ -167,8 +179,7 @@ def _is_lineno_col(reg: Region, c: int) -> bool:
 
 
 def _parse_two_blocks(reg: Region, t: Table, scale: Decimal) -> None:
-    inc_col = _find_label_col(reg, "本年收入合计")
-    exp_col = _find_label_col(reg, "本年支出合计")
+    inc_col, exp_col = _find_total_cols(reg)
     if inc_col is None or exp_col is None or exp_col <= inc_col:
         t.blocks["收入"], t.blocks["支出"] = {}, {}
         return
@@ -191,13 +202,16 @@ def _parse_two_blocks(reg: Region, t: Table, scale: Decimal) -> None:
     t.blocks["支出"] = _block_rows(reg, t.key, "支出", exp_col, exp_cols, scale)
 
 
-def _block_rows(reg: Region, key: str, block: str, label_col: int, cols: dict[str, int], scale: Decimal) -> dict:
+def _block_rows(
+    reg: Region, key: str, block: str, label_col: int, cols: dict[str, int], scale: Decimal
+) -> dict:
     sheet = reg.sheet
     layout = Layout(sheet.name, cols, scale)
     rows: dict[str, Row] = {}
     context = ""  # 年初/年末 sub-rows of 04 repeat the fund names
     for r in range(reg.data_start, reg.data_end):
-        raw = sheet.value(r, label_col)
+        cells = sheet.rows[r]
+        raw = cells[label_col] if label_col < len(cells) else None
         label = norm_label(raw)
         if not label or label == "栏次":
             continue
@@ -220,7 +234,7 @@ def _block_rows(reg: Region, key: str, block: str, label_col: int, cols: dict[st
         row_key = row_key or label  # unknown line: kept, so structural sums still see it
         if row_key in rows:
             continue
-        rows[row_key] = Row(row_key, printed, r, layout, sheet.rows[r], code=code, label_col=label_col)
+        rows[row_key] = Row(row_key, printed, r, layout, cells, code, label_col)
     return rows
 
 
@@ -243,25 +257,36 @@ def _parse_econ(reg: Region, t: Table, scale: Decimal) -> None:
             v = cells[c]
             if v is None:  # neither a code nor a label
                 continue
-            if v.__class__ is float and not v.is_integer():  # an amount: its text has a '.', no code
+            # a code's text is 3xx or 3xxxx: an amount's has a '.' or is another number, and a text
+            # without a 3 is no code (nor a label below without 费)
+            if v.__class__ is float:
+                if not (v.is_integer() and (300 <= v < 400 or 30000 <= v < 40000)):
+                    continue
+            elif v.__class__ is str and "3" not in v and "费" not in v:
                 continue
             s = _cell_text(v).replace(" ", "")
             if _ECON.match(s) and isinstance(v, str | int | float):
-                ac = next((x for x in amount_cols if x > c), c + 2)
-                name = _cell_text(sheet.value(r, c + 1)) if c + 1 < ac else ""
+                i = bisect_right(amount_cols, c)  # the first amount column right of the code
+                ac = amount_cols[i] if i < len(amount_cols) else c + 2
+                name = _cell_text(cells[c + 1] if c + 1 < len(cells) else None) if c + 1 < ac else ""
                 if s not in rows:
                     layout = code_layouts.get(ac)
                     if layout is None:
                         layout = code_layouts[ac] = Layout(sheet.name, {"决算数": ac}, scale)
-                    rows[s] = Row(s, name, r, layout, sheet.rows[r], code=s)
+                    rows[s] = Row(s, name, r, layout, cells, s)
                 continue
-            if not (isinstance(v, str) and "费" in v):  # every label below has it; norm_label only removes
+            # every label below has 经 and 费, which norm_label keeps (it only removes characters)
+            if not (isinstance(v, str) and "费" in v and "经" in v):
                 continue
             lab = norm_label(v)
             if lab in ("人员经费合计", "公用经费合计", "人员经费", "公用经费") and r >= reg.data_start:
                 key = lab if lab.endswith("合计") else lab + "合计"
                 vc = next(
-                    (x for x in range(c + 1, reg.last_col + 1) if amount_status(sheet.value(r, x)) != "empty"),
+                    (
+                        x
+                        for x in range(c + 1, reg.last_col + 1)
+                        if amount_status(sheet.value(r, x)) != "empty"
+                    ),
                     None,
                 )
                 if vc is not None and key not in rows:

@@ -9,7 +9,14 @@ from checks.grid import SheetGrid, WorkbookGrid
 from checks.locate import table_key_of_title
 
 
-def t05(title="一般公共预算财政拨款支出决算表", unit="金额单位：万元", total_last=False, split=False, spaced=False, k=1):
+def t05(
+    title="一般公共预算财政拨款支出决算表",
+    unit="金额单位：万元",
+    total_last=False,
+    split=False,
+    spaced=False,
+    k=1,
+):
     rows = [
         [title, None, None, None, None],
         [None, None, None, None, "公开05表"],
@@ -57,7 +64,10 @@ def test_title_recognition():
     assert table_key_of_title("国有资本经营预算财政拨款支出决算表") == "09"
     assert table_key_of_title("支出决算表（续）") == "03"
     assert table_key_of_title("详见收入支出决算总表。") is None
-    assert table_key_of_title("本部门2018年度收入支出决算总表反映了全部收支，其中财政拨款收入支出决算总表…") is None
+    assert (
+        table_key_of_title("本部门2018年度收入支出决算总表反映了全部收支，其中财政拨款收入支出决算总表…")
+        is None
+    )
 
 
 def test_grid_table_rows_and_columns_by_label():
@@ -83,7 +93,20 @@ def test_two_tables_stacked_on_one_sheet_and_a_continuation():
         ["财政拨款“三公”经费支出决算表"] + [None] * 11,
         [None] * 11 + ["公开09表"],
         ["部门：某某局"] + [None] * 10 + ["单位：万元"],
-        ["合计", None, "因公出国（境）费", None, "公务用车购置及运行费", None, None, None, None, None, "公务接待费", None],
+        [
+            "合计",
+            None,
+            "因公出国（境）费",
+            None,
+            "公务用车购置及运行费",
+            None,
+            None,
+            None,
+            None,
+            None,
+            "公务接待费",
+            None,
+        ],
         [None, None, None, None, "小计", None, "公务用车购置费", None, "公务用车运行费", None, None, None],
         ["预算数", "决算数"] * 6,
         [10, 9, 0, 0, 6, 5, 2, 2, 4, 3, 4, 4],
@@ -95,7 +118,9 @@ def test_two_tables_stacked_on_one_sheet_and_a_continuation():
     assert t.cell("main", "data", "决算:公务用车运行费").value == Decimal(3)
     assert t.cell("main", "data", "预算:公务接待费").value == Decimal(4)
     report = check_workbook(WorkbookGrid([SheetGrid("合并", rows)]))
-    assert [(f.rule, f.severity.value) for f in report.findings if f.severity.value != "info"] == [("C-1", "warning")]
+    assert [(f.rule, f.severity.value) for f in report.findings if f.severity.value != "info"] == [
+        ("C-1", "warning")
+    ]
 
 
 def test_unit_yuan_is_scaled_to_the_workbook_unit():
@@ -131,3 +156,17 @@ def test_a_table_continued_further_down_is_one_table():
     report = check_workbook(WorkbookGrid([SheetGrid("分页", first + cont)]))
     assert [f.rule for f in report.findings if f.severity.value == "error"] == []
     assert report.checks > 10
+
+
+def test_every_title_pattern_needs_the_title_word():
+    """`table_key_of_title` skips the patterns for a text without 决算: each must need it."""
+    import re
+
+    from checks.layouts import TABLE_TITLES, norm_text
+    from checks.locate import _TITLE_WORD
+
+    for printed, patterns in TABLE_TITLES.values():
+        name = norm_text(printed)
+        assert any(re.search(p, name) for p in patterns)
+        for p in patterns:
+            assert not re.search(p, name.replace(_TITLE_WORD, "")), p

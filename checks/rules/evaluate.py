@@ -40,8 +40,14 @@ class Term:
 
     __slots__ = ("row", "col", "raw", "status", "value", "_desc", "_table", "_block")
 
-    def __init__(self, row: Row | None, col: str | None = None, desc: str | None = None,
-                 table: Table | None = None, block: str = ""):
+    def __init__(
+        self,
+        row: Row | None,
+        col: str | None = None,
+        desc: str | None = None,
+        table: Table | None = None,
+        block: str = "",
+    ):
         self.row = row  # None: a row absent from a table that lists only the 科目 it uses (= 0)
         self.col = col
         self._desc = desc
@@ -58,6 +64,9 @@ class Term:
         scale = row.layout.scale
         if raw.__class__ is float and raw - raw == 0:  # the common cell, parsed without detours
             self.status = "ok"
+            if not raw:  # 0.0 or -0.0, most cells of most tables: a zero Decimal, scaled or not
+                self.value = _ZERO
+                return
             s = repr(raw)  # float_to_decimal's common case: at most 9 decimals, no exponent
             dot = s.find(".")
             v = Decimal(s) if dot > 0 and len(s) - dot <= 10 and "e" not in s else float_to_decimal(raw)
@@ -101,29 +110,10 @@ def term_of(model: WorkbookModel, row: Row, col: str, table: Table, block: str) 
     key = (row, col)  # a Row hashes by identity
     found = memo.get(key)
     if found is None:
-        found = Term(row, col, table=table, block=block)
+        found = Term(row, col, None, table, block)  # positional: no kwargs dict per call
         if len(memo) < _SHARED_TERMS:
             memo[key] = found
     return found
-
-
-class _ColumnTerms:
-    """The Term of each row of one main-block column, shared within a hierarchy rule (a row is kid
-    and parent) whether or not `term_of` keeps it for the other rules."""
-
-    __slots__ = ("model", "table", "col", "terms")
-
-    def __init__(self, model: WorkbookModel, table: Table, col: str):
-        self.model = model
-        self.table = table
-        self.col = col
-        self.terms: dict[str, Term] = {}
-
-    def __call__(self, row: Row) -> Term:
-        found = self.terms.get(row.key)
-        if found is None:
-            self.terms[row.key] = found = term_of(self.model, row, self.col, self.table, "main")
-        return found
 
 
 @dataclass
@@ -173,6 +163,7 @@ def _row_desc(t: Table, block: str, row_key: str, col: str) -> str:
 
 
 _SELECTORS = ("@above:", "@prefix:", "@level:")
+_NO_ROWS: dict[str, Row] = {}  # a table without the block (never written to)
 
 
 def _split(ref: str) -> tuple[bool, str, str, str, str]:
@@ -188,34 +179,53 @@ _TEMPLATES: dict[str, tuple] = {}  # a catalogue ref -> its split parts (static 
 _NAME = re.compile(r"\{(\w+)\}")
 
 
-def _bind(ref: str, binding: dict) -> tuple[bool, str, str, str, str]:
-    """The split parts of catalogue ref `ref` with its placeholders filled from `binding`."""
+def _template(ref: str) -> tuple[bool, tuple]:
+    """Catalogue ref `ref` split once: (optional, parts), each part (0, literal) | (1, a whole
+    "{name}") | (2, a template)."""
     tpl = _TEMPLATES.get(ref)
-    if tpl is None:  # each part: (0, literal) | (1, a whole "{name}") | (2, a template)
+    if tpl is None:
         optional, *parts = _split(ref)
-        tpl = _TEMPLATES[ref] = (optional, tuple(
-            (1, m[1]) if (m := _NAME.fullmatch(p)) else (2 if "{" in p else 0, p) for p in parts))
-    optional, parts = tpl
-    return (optional, *[p if k == 0 else binding[p] if k == 1 else p.format_map(binding) for k, p in parts])
+        tpl = _TEMPLATES[ref] = (
+            optional,
+            tuple((1, m[1]) if (m := _NAME.fullmatch(p)) else (2 if "{" in p else 0, p) for p in parts),
+        )
+    return tpl
+
+
+def _resolve_bound(model: WorkbookModel, ref: str, binding: dict, missing_zero: bool = False) -> list[Term]:
+    """`_resolve` of catalogue ref `ref` with its placeholders filled from `binding`."""
+    optional, parts = _TEMPLATES.get(ref) or _template(ref)
+    tkey, block, row_sel, col = [
+        p if k == 0 else binding[p] if k == 1 else p.format_map(binding) for k, p in parts
+    ]
+    return _resolve(model, optional, tkey, block, row_sel, col, missing_zero)
 
 
 def resolve(model: WorkbookModel, ref: str, *, missing_zero: bool = False) -> list[Term]:
     return _resolve(model, *_split(ref), missing_zero)
 
 
-def _resolve(model: WorkbookModel, optional: bool, tkey: str, block: str, row_sel: str, col: str,
-             missing_zero: bool = False) -> list[Term]:
-    t = model.get(tkey)
+def _resolve(
+    model: WorkbookModel,
+    optional: bool,
+    tkey: str,
+    block: str,
+    row_sel: str,
+    col: str,
+    missing_zero: bool = False,
+) -> list[Term]:
+    own = model.own  # model.get, without the call while the rules run
+    t = own.get(tkey) if own is not None else model.get(tkey)
     if t is None:
         if optional:
             return []
         raise Absent(tkey)
-    rows = t.blocks.get(block, {})
+    rows = t.blocks.get(block, _NO_ROWS)
     if row_sel[:1] != "@" or not row_sel.startswith(_SELECTORS):  # one row, the common case
         row = rows.get(row_sel)
         if row is None:
             if missing_zero and rows:
-                return [Term(None, desc=f"{t.name}{row_sel}（未列示，按 0）")]
+                return [Term(None, None, f"{t.name}{row_sel}（未列示，按 0）")]
             if optional:
                 return []
             raise Unlocated(t, f"“{row_sel}”行")
@@ -326,17 +336,11 @@ def _unreadable(ctx: Context, terms: list[Term]) -> bool:
 
 def judge_linear(ctx: Context, rule: Rule, lhs: list[Term], rhs: list[Term], note: str = "") -> None:
     terms = lhs + rhs
-    printed = unreadable = False
-    for t in terms:  # one pass over the statuses instead of one per question
-        status = t.status
-        if status == "ok":
-            printed = True
-        elif status == "uncached" or status == "text":
-            unreadable = True
-    if unreadable:
+    statuses = {t.status for t in terms}  # one pass over the statuses instead of one per question
+    if "uncached" in statuses or "text" in statuses:
         _unreadable(ctx, terms)
         return
-    if not printed:
+    if "ok" not in statuses:
         return  # nothing printed on either side (an empty table's rows)
     ctx.checks += 1
     left = right = _ZERO  # summed in order from Decimal(0), as sum() did
@@ -344,10 +348,10 @@ def judge_linear(ctx: Context, rule: Rule, lhs: list[Term], rhs: list[Term], not
         left += t.value
     for t in rhs:
         right += t.value
-    diff = left - right
-    if diff == 0:  # the common case: no message, no intervals
+    if left == right:  # the common case: no difference, message or intervals to work out
         ctx.passed += 1
         return
+    diff = left - right
     band = RoundingBand.of([t.half for t in terms])
     verdict = band.judge(diff)
     cells = [t.row.ref(t.col) for t in terms if t.row is not None]
@@ -360,19 +364,37 @@ def judge_linear(ctx: Context, rule: Rule, lhs: list[Term], rhs: list[Term], not
         ctx.passed += 1
         ctx.findings.append(
             Finding(
-                rule=rule.id, severity=Severity.INFO, family=rule.family, outcome=Outcome.ROUNDING,
-                message=(f"{prefix}{_side(lhs)} {fmt_amount(left)} 与 {_side(rhs)} {fmt_amount(right)} "
-                         f"相差 {fmt_amount(diff)}，在容差 ±{_fmt_band(band.width)} 内（{intervals}），尾差，可能为取整误差"),
-                cells=cells, expected=fmt_amount(right), actual=fmt_amount(left), args=args, hint=rule.hint,
+                rule=rule.id,
+                severity=Severity.INFO,
+                family=rule.family,
+                outcome=Outcome.ROUNDING,
+                message=(
+                    f"{prefix}{_side(lhs)} {fmt_amount(left)} 与 {_side(rhs)} {fmt_amount(right)} "
+                    f"相差 {fmt_amount(diff)}，在容差 ±{_fmt_band(band.width)} 内（{intervals}），尾差，可能为取整误差"
+                ),
+                cells=cells,
+                expected=fmt_amount(right),
+                actual=fmt_amount(left),
+                args=args,
+                hint=rule.hint,
             )
         )
         return
     ctx.findings.append(
         Finding(
-            rule=rule.id, severity=rule.severity, family=rule.family, outcome=Outcome.VIOLATION,
-            message=(f"{prefix}{_side(lhs)} {fmt_amount(left)} ≠ {_side(rhs)} {fmt_amount(right)}"
-                     f"（差 {fmt_amount(diff)}，容差 ±{_fmt_band(band.width)}；{intervals}）"),
-            cells=cells, expected=fmt_amount(right), actual=fmt_amount(left), args=args, hint=rule.hint,
+            rule=rule.id,
+            severity=rule.severity,
+            family=rule.family,
+            outcome=Outcome.VIOLATION,
+            message=(
+                f"{prefix}{_side(lhs)} {fmt_amount(left)} ≠ {_side(rhs)} {fmt_amount(right)}"
+                f"（差 {fmt_amount(diff)}，容差 ±{_fmt_band(band.width)}；{intervals}）"
+            ),
+            cells=cells,
+            expected=fmt_amount(right),
+            actual=fmt_amount(left),
+            args=args,
+            hint=rule.hint,
         )
     )
 
@@ -408,12 +430,12 @@ def _eval_linear_one(ctx: Context, rule: Rule, g: dict, binding: dict, spec: dic
     try:
         if "when" in g:
             try:
-                if not _resolve(ctx.model, *_bind(g["when"], binding)):
+                if not _resolve_bound(ctx.model, g["when"], binding):
                     return
             except Unlocated:
                 return
-        lhs = [t for r in g["lhs"] for t in _resolve(ctx.model, *_bind(r, binding), mz)]
-        rhs = [t for r in g["rhs"] for t in _resolve(ctx.model, *_bind(r, binding), mz)]
+        lhs = [t for r in g["lhs"] for t in _resolve_bound(ctx.model, r, binding, mz)]
+        rhs = [t for r in g["rhs"] for t in _resolve_bound(ctx.model, r, binding, mz)]
     except Absent:
         return
     except Unlocated as u:
@@ -466,17 +488,20 @@ def eval_hierarchy(ctx: Context, rule: Rule) -> None:
         tops = [r for r in coded if len(r.code) == levels[0]]
         total_row = t.row("main", "合计") if rule.spec.get("total", True) else None
         for col in t.columns.get("main", []):
-            term = _ColumnTerms(ctx.model, t, col)
+            # the column's Term of each coded row, made once for the rule (a row is kid and parent)
+            # whether or not `term_of` keeps it for the other rules
+            term = {r.key: term_of(ctx.model, r, col, t, "main") for r in coded if col in r.layout.cols}
             if total_row is not None and tops:
-                lhs = [term(total_row)]
-                rhs = [term(r) for r in tops]
+                lhs = [term_of(ctx.model, total_row, col, t, "main")]
+                # a top without the column raises in term_of, as it did before the dict
+                rhs = [term.get(r.key) or term_of(ctx.model, r, col, t, "main") for r in tops]
                 judge_linear(ctx, rule, lhs, rhs)
             for parent in coded:
                 kids = kids_of.get(parent.code)
-                if not kids or not parent.has(col):
+                if not kids or col not in parent.layout.cols:  # Row.has, inline
                     continue
-                lhs = [term(parent)]
-                rhs = [term(k) for k in kids if k.has(col)]
+                lhs = [term[parent.key]]
+                rhs = [term[k.key] for k in kids if col in k.layout.cols]
                 judge_linear(ctx, rule, lhs, rhs)
 
 
@@ -488,8 +513,8 @@ def eval_le(ctx: Context, rule: Rule) -> None:
         mz = g.get("missing_zero", spec.get("missing_zero", False))
         for b in expand_per(ctx.model, per) if per else [{}]:
             try:
-                small = _resolve(ctx.model, *_bind(g["small"], b), mz)
-                big = _resolve(ctx.model, *_bind(g["big"], b), mz)
+                small = _resolve_bound(ctx.model, g["small"], b, mz)
+                big = _resolve_bound(ctx.model, g["big"], b, mz)
             except Absent:
                 continue
             except Unlocated as u:
@@ -515,11 +540,17 @@ def eval_le(ctx: Context, rule: Rule) -> None:
             band = RoundingBand(width)
             ctx.findings.append(
                 Finding(
-                    rule=rule.id, severity=rule.severity, family=rule.family,
-                    message=(f"{_side(small)} {fmt_amount(s)} 大于 {_side(big)} {fmt_amount(g_)}"
-                             f"（超出 {fmt_amount(s - g_)}，容差 ±{_fmt_band(band.width)}）"),
+                    rule=rule.id,
+                    severity=rule.severity,
+                    family=rule.family,
+                    message=(
+                        f"{_side(small)} {fmt_amount(s)} 大于 {_side(big)} {fmt_amount(g_)}"
+                        f"（超出 {fmt_amount(s - g_)}，容差 ±{_fmt_band(band.width)}）"
+                    ),
                     cells=[t.row.ref(t.col) for t in terms if t.row is not None],
-                    expected=f"≤ {fmt_amount(g_)}", actual=fmt_amount(s), hint=rule.hint,
+                    expected=f"≤ {fmt_amount(g_)}",
+                    actual=fmt_amount(s),
+                    hint=rule.hint,
                     args={"small": s, "big": g_, "band": band.width},
                 )
             )

@@ -503,6 +503,8 @@ def eval_hierarchy(ctx: Context, rule: Rule) -> None:
                 lhs = [term[parent.key]]
                 rhs = [term[k.key] for k in kids if col in k.layout.cols]
                 judge_linear(ctx, rule, lhs, rhs)
+            # freed before the next column's are made: else two columns of a long table are held at once
+            del term
 
 
 def eval_le(ctx: Context, rule: Rule) -> None:

@@ -249,13 +249,16 @@ def _parse_econ(reg: Region, t: Table, scale: Decimal) -> None:
         if path and _AMOUNT_HEAD.search(path[-1]) and not _LABEL_HEAD.search(path[-1])
     ]
     amount_cols.sort()
+    in_amounts = set(amount_cols)
     code_layouts: dict[int, Layout] = {}  # amount column -> the Layout its code rows share
     rows: dict[str, Row] = {}
     for r in range(reg.data_start, reg.data_end):
         cells = sheet.rows[r]
         for c in range(reg.first_col, min(reg.last_col + 1, len(cells))):
             v = cells[c]
-            if v is None:  # neither a code nor a label
+            # neither a code nor a label; nor a cell under 决算数, where an amount of 309.00 would
+            # read as the code 309 (it made a 309 row of the 印刷费 beside it)
+            if v is None or c in in_amounts:
                 continue
             # a code's text is 3xx or 3xxxx: an amount's has a '.' or is another number, and a text
             # without a 3 is no code (nor a label below without 费)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -48,6 +49,17 @@ def test_committed_2018_workbook_is_clean():
     assert _loud(report) == []
     assert report.era == "2018"
     assert report.checks > 300 and report.passed == report.checks
+
+
+@pytest.mark.parametrize(
+    ("seed", "era"),
+    [
+        (550894, "2020+"),  # an amount of 309.00 in 06's 人员经费 column was read as the code 309 (T06-2)
+    ],
+)
+def test_consistent_workbooks_found_by_hypothesis_stay_clean(seed, era):
+    gen = generate(seed, era, randomize=True)
+    assert _loud(check_grids(gen.grids())) == [], gen.options
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

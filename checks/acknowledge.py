@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from checks.findings import Finding, Severity
-from checks.grid import SheetGrid, WorkbookGrid
+from checks.grid import SheetGrid, WorkbookGrid, cell_text
 
 ACK_SHEET = "核实说明"
 _HEAD = ("规则", "单元格", "说明")
@@ -31,20 +31,12 @@ class Acknowledgement:
     where: str  # the 核实说明 row, e.g. "核实说明!A3"
 
 
-def _text(v: object) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
-
-
 def _header(sheet: SheetGrid) -> tuple[int, dict[str, int]] | None:
     for r, row in enumerate(sheet.rows[:10]):
         # the header has a cell reading 规则: a row without that text is passed over unread
         if not any(isinstance(v, str) and "规则" in v for v in row):
             continue
-        cols = {_text(v): c for c, v in enumerate(row) if _text(v)}
+        cols = {cell_text(v): c for c, v in enumerate(row) if cell_text(v)}
         if all(h in cols for h in _HEAD):
             return r, cols
     return None
@@ -52,7 +44,7 @@ def _header(sheet: SheetGrid) -> tuple[int, dict[str, int]] | None:
 
 def _cell(row: list[object], cols: dict[str, int], name: str) -> str:
     c = cols.get(name)
-    return _text(row[c]) if c is not None and c < len(row) else ""
+    return cell_text(row[c]) if c is not None and c < len(row) else ""
 
 
 def is_ack_sheet(sheet: SheetGrid) -> bool:

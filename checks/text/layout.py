@@ -21,29 +21,16 @@ _NOWHERE = (0, 0)
 _CLAUSE_SEP_RE = re.compile("[" + re.escape(CLAUSE_SEP) + "]")
 
 
-def _piece_around(t: str, ends: list[int], i: int, n: int) -> tuple[int, int]:
-    """The subject piece holding clause i (the clauses end at `ends`, the last runs to `n`): the
-    clause joined with its neighbours across '、'."""
+def _joined_span(t: str, ends: list[int], i: int, n: int, stops: str) -> tuple[int, int]:
+    """Clause i joined with its neighbours across the separators not in `stops` (the clauses end at
+    `ends`, the last runs to `n`): SUBJECT_SEP gives the subject piece, SENTENCE_SEP the sentence."""
     j = i - 1
-    while j >= 0 and t[ends[j] - 1] == "、":
+    while j >= 0 and t[ends[j] - 1] not in stops:
         j -= 1
     start = ends[j] if j >= 0 else 0
     j = i
     ne = len(ends)
-    while j < ne and t[ends[j] - 1] == "、":
-        j += 1
-    return start, ends[j] if j < ne else n
-
-
-def _sentence_around(t: str, ends: list[int], i: int, n: int) -> tuple[int, int]:
-    """The sentence holding clause i: the clause joined with its neighbours up to 。！？ or a break."""
-    j = i - 1
-    while j >= 0 and t[ends[j] - 1] not in SENTENCE_SEP:
-        j -= 1
-    start = ends[j] if j >= 0 else 0
-    j = i
-    ne = len(ends)
-    while j < ne and t[ends[j] - 1] not in SENTENCE_SEP:
+    while j < ne and t[ends[j] - 1] not in stops:
         j += 1
     return start, ends[j] if j < ne else n
 
@@ -59,8 +46,8 @@ class TextLayout:
         self._text = text
         self._n = len(text)
         self._clause_ends: list[int] | None = None
-        # clause, piece, sentence span tuples by clause index: claims in one clause share them
-        self._spans: tuple[dict, dict, dict] = ({}, {}, {})
+        # clause and sentence span tuples by clause index: claims in one clause share them
+        self._spans: tuple[dict, dict] = ({}, {})
         self._parens: tuple[list[tuple[int, int]], list[int]] | None = None
 
     def _scan(self) -> list[int]:
@@ -74,40 +61,21 @@ class TextLayout:
 
     def clause(self, pos: int) -> tuple[int, int]:
         """Span of the clause holding `pos` ((0, 0) when outside the text)."""
-        if not 0 <= pos < self._n:
-            return _NOWHERE
-        i = self._clause_at(pos)
-        span = self._spans[0].get(i)
-        if span is None:
-            ends = self._clause_ends
-            assert ends is not None
-            span = self._spans[0][i] = (ends[i - 1] if i else 0, ends[i] if i < len(ends) else self._n)
-        return span
-
-    def piece(self, pos: int) -> tuple[int, int]:
-        """Span of the subject piece (a clause, but '、' does not end it) holding `pos`."""
-        if not 0 <= pos < self._n:
-            return _NOWHERE
-        i = self._clause_at(pos)
-        span = self._spans[1].get(i)
-        if span is None:
-            assert self._clause_ends is not None
-            span = self._spans[1][i] = _piece_around(self._text, self._clause_ends, i, self._n)
-        return span
+        return self._span_at(pos, CLAUSE_SEP, self._spans[0])
 
     def sentence(self, pos: int) -> tuple[int, int]:
+        """Span of the sentence holding `pos` ((0, 0) when outside the text)."""
+        return self._span_at(pos, SENTENCE_SEP, self._spans[1])
+
+    def _span_at(self, pos: int, stops: str, shared: dict[int, tuple[int, int]]) -> tuple[int, int]:
         if not 0 <= pos < self._n:
             return _NOWHERE
         i = self._clause_at(pos)
-        span = self._spans[2].get(i)
+        span = shared.get(i)
         if span is None:
             assert self._clause_ends is not None
-            span = self._spans[2][i] = _sentence_around(self._text, self._clause_ends, i, self._n)
+            span = shared[i] = _joined_span(self._text, self._clause_ends, i, self._n, stops)
         return span
-
-    def around(self, pos: int) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]]:
-        """(clause, sentence, subject piece) holding `pos`."""
-        return self.clause(pos), self.sentence(pos), self.piece(pos)
 
     def at_figures(
         self, positions: list[int]
@@ -131,9 +99,9 @@ class TextLayout:
                 i = bisect_right(ends, pos, i)
                 clause = (ends[i - 1] if i else 0, ends[i] if i < ne else n)
                 if pos >= piece[1]:
-                    piece = _piece_around(t, ends, i, n)
+                    piece = _joined_span(t, ends, i, n, SUBJECT_SEP)
                 if pos >= sentence[1]:
-                    sentence = _sentence_around(t, ends, i, n)
+                    sentence = _joined_span(t, ends, i, n, SENTENCE_SEP)
             while k < nr and ranges[k][1] <= pos:
                 k += 1
             out.append((clause, sentence, piece, k < nr and ranges[k][0] <= pos))

@@ -356,40 +356,32 @@ def judge_linear(ctx: Context, rule: Rule, lhs: list[Term], rhs: list[Term], not
     verdict = band.judge(diff)
     cells = [t.row.ref(t.col) for t in terms if t.row is not None]
     args = {"left": left, "right": right, "diff": diff, "band": band.width}
-    lo_l, hi_l = left - sum((t.half for t in lhs), _ZERO), left + sum((t.half for t in lhs), _ZERO)
-    lo_r, hi_r = right - sum((t.half for t in rhs), _ZERO), right + sum((t.half for t in rhs), _ZERO)
-    intervals = f"左 [{fmt_amount(lo_l, 3)}, {fmt_amount(hi_l, 3)}]，右 [{fmt_amount(lo_r, 3)}, {fmt_amount(hi_r, 3)}]"
+    half_l, half_r = sum((t.half for t in lhs), _ZERO), sum((t.half for t in rhs), _ZERO)
+    intervals = (
+        f"左 [{fmt_amount(left - half_l, 3)}, {fmt_amount(left + half_l, 3)}]，"
+        f"右 [{fmt_amount(right - half_r, 3)}, {fmt_amount(right + half_r, 3)}]"
+    )
     prefix = f"{note}：" if note else ""
-    if verdict is Verdict.ROUNDING:
+    if verdict is Verdict.ROUNDING:  # a tail within the band: passed, shown as 提示
         ctx.passed += 1
-        ctx.findings.append(
-            Finding(
-                rule=rule.id,
-                severity=Severity.INFO,
-                family=rule.family,
-                outcome=Outcome.ROUNDING,
-                message=(
-                    f"{prefix}{_side(lhs)} {fmt_amount(left)} 与 {_side(rhs)} {fmt_amount(right)} "
-                    f"相差 {fmt_amount(diff)}，在容差 ±{_fmt_band(band.width)} 内（{intervals}），尾差，可能为取整误差"
-                ),
-                cells=cells,
-                expected=fmt_amount(right),
-                actual=fmt_amount(left),
-                args=args,
-                hint=rule.hint,
-            )
+        severity, outcome = Severity.INFO, Outcome.ROUNDING
+        message = (
+            f"{prefix}{_side(lhs)} {fmt_amount(left)} 与 {_side(rhs)} {fmt_amount(right)} "
+            f"相差 {fmt_amount(diff)}，在容差 ±{_fmt_band(band.width)} 内（{intervals}），尾差，可能为取整误差"
         )
-        return
+    else:
+        severity, outcome = rule.severity, Outcome.VIOLATION
+        message = (
+            f"{prefix}{_side(lhs)} {fmt_amount(left)} ≠ {_side(rhs)} {fmt_amount(right)}"
+            f"（差 {fmt_amount(diff)}，容差 ±{_fmt_band(band.width)}；{intervals}）"
+        )
     ctx.findings.append(
         Finding(
             rule=rule.id,
-            severity=rule.severity,
+            severity=severity,
             family=rule.family,
-            outcome=Outcome.VIOLATION,
-            message=(
-                f"{prefix}{_side(lhs)} {fmt_amount(left)} ≠ {_side(rhs)} {fmt_amount(right)}"
-                f"（差 {fmt_amount(diff)}，容差 ±{_fmt_band(band.width)}；{intervals}）"
-            ),
+            outcome=outcome,
+            message=message,
             cells=cells,
             expected=fmt_amount(right),
             actual=fmt_amount(left),
